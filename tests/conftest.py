@@ -1,0 +1,46 @@
+"""Shared fixtures: every test runs with its data and config dirs inside ``tmp_path``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile(os.environ.get("PAPERVIEW_HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the developer's real data, cache and config dirs out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("PAPERVIEW_DATA_DIR", str(home / "paperview-data"))
+
+
+WriteCorpus = Callable[..., Path]
+
+
+@pytest.fixture
+def write_corpus(tmp_path: Path) -> Iterator[WriteCorpus]:
+    """Write a corpus file: ``write_corpus("a.txt", text)`` or with ``data=bytes``."""
+
+    def write(name: str, text: str | None = None, *, data: bytes | None = None) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:
+            assert text is not None
+            data = text.encode("utf-8")
+        path.write_bytes(data)
+        return path
+
+    yield write

@@ -1,0 +1,176 @@
+"""The command-line contract: stats, list, show, JSON shapes, exit codes, no markup."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import WriteCorpus
+from corpus_text import ABSTRACT, Item, page
+
+from tui import __version__
+from tui.cli import main
+
+CITATION = "linear regression objective [von Oswald et al., 2022]. However"
+PAPER_KEYS = {"id", "title", "abstract", "authors", "date", "upvotes", "sources", "urls"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_stats_on_the_bundled_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    assert "files read:        4" in out and "entries read:      441" in out
+    assert "unique papers:     414" in out and "duplicates merged: 27" in out
+    assert "003_5113829faee3821d.txt:277: warning: entry has no metadata block" in out
+
+
+def test_stats_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {
+        "files",
+        "files_read",
+        "entries",
+        "papers",
+        "duplicates_merged",
+        "problems",
+    }
+    assert (data["files_read"], data["entries"], data["papers"], data["duplicates_merged"]) == (
+        4,
+        441,
+        414,
+        27,
+    )
+    assert [f["entries"] for f in data["files"]] == [28, 331, 42, 40]
+    assert data["problems"][0]["line"] == 277 and data["problems"][0]["severity"] == "warning"
+
+
+def test_list_sorts_limits_and_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "list", "--sort", "upvotes", "--limit", "3", "--json")
+    papers = json.loads(out)
+    assert code == 0 and len(papers) == 3
+    assert all(set(p) == PAPER_KEYS for p in papers)
+    assert [p["upvotes"] for p in papers] == sorted((p["upvotes"] for p in papers), reverse=True)
+    assert "1 warning(s) while reading" in err
+    code, out, _ = run(capsys, "list", "--sort", "date", "--reverse")
+    rows = out.splitlines()
+    assert len(rows) == 414
+    # Unknown dates come last whichever the direction.
+    assert rows[0].split()[1] != "-" and rows[-1].split()[1] == "-"
+
+
+def test_list_dates_put_year_not_given_after_full_dates(
+    write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_corpus(
+        "d.txt",
+        page(
+            [
+                Item("Old", ABSTRACT, date="Jan 1, 2020"),
+                Item("Yearless", ABSTRACT, date="Dec 1"),
+                Item("New", ABSTRACT, date="Jan 1, 2024"),
+            ]
+        ),
+    )
+    for flag in ([], ["--reverse"]):
+        _, out, _ = run(capsys, "list", str(path), *flag)
+        titles = [line.rsplit("  ", 1)[-1] for line in out.splitlines()]
+        assert titles[-1] == "Yearless"
+        assert titles[:2] == (["New", "Old"] if not flag else ["Old", "New"])
+
+
+def test_show_prints_every_field_and_the_exact_abstract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "Trained Transformers Learn Linear Models In-Context")
+    assert code == 0
+    assert out.startswith("Trained Transformers Learn Linear Models In-Context\n")
+    assert "id:       " in out and "sources:  " in out
+    code, out, _ = run(capsys, "list", "--json")
+    paper = next(p for p in json.loads(out) if CITATION in p["abstract"])
+    code, shown, _ = run(capsys, "show", paper["id"][:8])
+    assert code == 0 and shown.rstrip("\n").endswith(paper["abstract"])
+    code, shown, _ = run(capsys, "show", paper["id"], "--json")
+    assert json.loads(shown) == paper
+
+
+def test_show_date_year_not_given(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "Unified Work Embeddings")
+    assert code == 0 and "date:     Nov 11 (year not given)" in out
+
+
+def test_show_failures(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "show", "no such paper at all")
+    assert code == 1 and "paperview: no paper matches 'no such paper at all'" in err
+    code, _, err = run(capsys, "show", "language")
+    assert code == 1 and "matches" in err and "give more of the title or the id" in err
+
+
+def test_markup_like_text_is_printed_literally(
+    write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Fixing [/] in [bold]ViT[/blue] [@click=app.quit]"
+    path = write_corpus(
+        "m.txt", page([Item(title, f"An abstract {CITATION} with [red]tags[/red] in it.")])
+    )
+    code, out, _ = run(capsys, "show", "fixing", str(path))
+    assert code == 0 and title in out and CITATION in out and "[red]tags[/red]" in out
+    _, out, _ = run(capsys, "list", str(path))
+    assert title in out
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (
+        ["list", "--sort", "colour"],
+        ["list", "--limit", "x"],
+        ["show"],
+        ["stats", "--max-size", "-1"],
+    ):
+        with pytest.raises(SystemExit) as exited:
+            main(args)
+        assert exited.value.code == 2
+    capsys.readouterr()
+
+
+def test_unreadable_input_exits_1_but_reads_the_rest(
+    tmp_path: Path, write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_corpus("good.txt", page([Item("Good", ABSTRACT)]))
+    code, out, err = run(capsys, "list", str(good), str(tmp_path / "missing.txt"))
+    assert code == 1
+    assert "Good" in out
+    assert err == f"paperview: {tmp_path / 'missing.txt'}: error: no such file or directory\n"
+    code, _, _ = run(capsys, "stats", str(write_corpus("empty.txt", "")))
+    assert code == 1
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"paperview {__version__}\n"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("stats", "list", "show"):
+        assert command in out
+
+
+@pytest.mark.slow
+def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "stats", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["papers"] == 414

@@ -1,0 +1,93 @@
+"""The ``paperview`` command line.
+
+``paperview [PATH ...]`` opens the interactive reader; ``paperview COMMAND ...`` runs one of
+the commands in :mod:`tui.cli.commands` (each module there is one command). Exit status:
+0 success, 1 failure (an input unreadable, nothing found), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from .. import __version__
+from . import commands as commands_package
+from .common import EXIT_FAILURE, EXIT_USAGE, CommandError, error
+
+DEFAULT_COMMAND = "open"
+
+
+def discover() -> dict[str, ModuleType]:
+    """The command modules, by command name, in the order their ``ORDER`` gives."""
+    found = [
+        importlib.import_module(f"{commands_package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands_package.__path__)
+        if not info.name.startswith("_")
+    ]
+    found.sort(key=lambda module: (getattr(module, "ORDER", 100), module.NAME))
+    return {module.NAME: module for module in found}
+
+
+def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="paperview",
+        description=(
+            "A keyboard-driven reader for research-paper listings. With no command, opens "
+            "the interactive reader on the named files (default: the bundled corpus)."
+        ),
+        epilog="Run 'paperview COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"paperview {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name, module in commands.items():
+        command = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.configure(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    commands = discover()
+    parser = build_parser(commands)
+    if DEFAULT_COMMAND in commands and not _names_command(args_list, commands):
+        args_list.insert(0, DEFAULT_COMMAND)
+    args = parser.parse_args(args_list)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except CommandError as failure:
+        error(str(failure))
+        return failure.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``paperview list | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    return code
+
+
+def _names_command(args: list[str], commands: dict[str, ModuleType]) -> bool:
+    if not args:
+        return False
+    first = args[0]
+    return first in commands or first in ("-h", "--help", "--version")
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with :func:`main`'s status."""
+    sys.exit(main())
+
+
+__all__ = ["EXIT_FAILURE", "EXIT_USAGE", "entry_point", "main"]

@@ -1,0 +1,56 @@
+"""``paperview stats``: what was read, what was merged, and every problem found."""
+
+from __future__ import annotations
+
+import argparse
+
+from ...data.models import Corpus
+from ..common import add_corpus_arguments, add_json_argument, load, status, write_json, write_lines
+
+NAME = "stats"
+HELP = "count files, entries and papers, and list the problems found"
+ORDER = 10
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the command's arguments."""
+    add_corpus_arguments(parser)
+    add_json_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the statistics of the corpus."""
+    corpus = load(args, report=False)
+    if args.json:
+        write_json(stats_json(corpus))
+    else:
+        write_lines(stats_lines(corpus))
+    return status(corpus)
+
+
+def stats_json(corpus: Corpus) -> dict[str, object]:
+    """The statistics in the documented JSON shape."""
+    return {
+        "files": [report.model_dump(mode="json") for report in corpus.files],
+        "files_read": len(corpus.files),
+        "entries": corpus.entries_read,
+        "papers": len(corpus.papers),
+        "duplicates_merged": corpus.duplicates_merged,
+        "problems": [problem.model_dump(mode="json") for problem in corpus.problems],
+    }
+
+
+def stats_lines(corpus: Corpus) -> list[str]:
+    """The statistics as plain text lines."""
+    lines = [f"files read:        {len(corpus.files)}"]
+    for report in corpus.files:
+        layout = report.layout or "unread"
+        lines.append(f"  {report.entries:6d} entries  ({layout})  {report.file}")
+    lines += [
+        f"entries read:      {corpus.entries_read}",
+        f"unique papers:     {len(corpus.papers)}",
+        f"duplicates merged: {corpus.duplicates_merged}",
+        f"problems:          {len(corpus.problems)}",
+    ]
+    lines += [f"  {problem}" for problem in corpus.problems]
+    return lines

@@ -1,0 +1,150 @@
+"""What the command-line commands share: options, corpus loading, output, paper lookup.
+
+Output is plain text written with ``sys.stdout.write``: corpus text never passes through
+Rich markup, which silently deletes text such as ``[von Oswald et al., 2022]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..data.corpus import load_corpus
+from ..data.lookup import LookupFailed, find_paper
+from ..data.models import Corpus, Paper, Severity
+from ..data.sources import DEFAULT_MAX_SIZE, ReadOptions
+from ..resources import seeds_dir
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) -> None:
+    """Options for choosing and reading the corpus."""
+    if paths:
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            metavar="PATH",
+            help="corpus files or directories (default: the bundled corpus)",
+        )
+    group = parser.add_argument_group("reading")
+    group.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="encoding of files without a byte-order mark (default: utf-8)",
+    )
+    group.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="on undecodable bytes: skip the file (strict, default) or replace them",
+    )
+    group.add_argument(
+        "--max-size",
+        type=_megabytes,
+        default=DEFAULT_MAX_SIZE,
+        metavar="MB",
+        help=f"refuse files larger than this (default: {DEFAULT_MAX_SIZE // 2**20} MB)",
+    )
+
+
+def add_json_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--json`` switch (documented shapes in docs/json.md)."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size limit must be positive")
+    return int(value * 2**20)
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    """The reading options given on the command line."""
+    return ReadOptions(max_size=args.max_size, encoding=args.encoding, errors=args.errors)
+
+
+def corpus_paths(args: argparse.Namespace) -> list[Path]:
+    """The paths named, or the bundled corpus when none are."""
+    paths: list[Path] = list(getattr(args, "paths", None) or [])
+    return paths or [seeds_dir()]
+
+
+def load(args: argparse.Namespace, *, report: bool = True) -> Corpus:
+    """Load the corpus the arguments name.
+
+    With ``report``, errors (data that could not be read) go to stderr one per line, and
+    warnings (entries kept incomplete) are summed up in one line pointing to ``stats``.
+    """
+    corpus = load_corpus(corpus_paths(args), read_options(args))
+    if report:
+        warnings = 0
+        for problem in corpus.problems:
+            if problem.severity is Severity.ERROR:
+                error(str(problem))
+            else:
+                warnings += 1
+        if warnings:
+            error(f"{warnings} warning(s) while reading; 'paperview stats' lists them")
+    return corpus
+
+
+def status(corpus: Corpus, code: int = EXIT_OK) -> int:
+    """Exit status after a command: failure when an input was unreadable or nothing loaded."""
+    if corpus.unreadable_inputs or not corpus.papers:
+        return EXIT_FAILURE
+    return code
+
+
+def lookup(corpus: Corpus, needle: str) -> Paper:
+    """The one paper ``needle`` names (id, id prefix or title), or a CommandError."""
+    try:
+        return find_paper(corpus.papers, needle)
+    except LookupFailed as failure:
+        lines = [str(failure)]
+        lines += [f"  {paper.id}  {paper.title}" for paper in failure.candidates[:10]]
+        raise CommandError("\n".join(lines)) from None
+
+
+def error(message: str, stream: TextIO | None = None) -> None:
+    """Write ``paperview: message`` to stderr."""
+    (stream or sys.stderr).write(f"paperview: {message}\n")
+
+
+def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
+    """Write plain text lines to stdout."""
+    out = stream or sys.stdout
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+
+
+def write_json(value: Any, stream: TextIO | None = None) -> None:
+    """Write ``value`` as indented UTF-8 JSON to stdout."""
+    out = stream or sys.stdout
+    json.dump(value, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    """A paper in the documented JSON shape."""
+    return paper.model_dump(mode="json")

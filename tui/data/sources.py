@@ -1,0 +1,199 @@
+"""Reading input paths safely: which files to read, and their bytes decoded to lines.
+
+Nothing here raises on bad input. Each input that cannot be read becomes one
+:class:`~tui.data.models.Problem` naming the file and the reason; FIFOs and device files are
+never opened, so nothing hangs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import Problem, Severity
+
+DEFAULT_MAX_SIZE = 256 * 1024 * 1024
+"""Files larger than this (bytes) are refused unless the caller raises the limit."""
+
+BINARY_SNIFF = 8000
+"""A NUL byte within this many leading bytes marks a file as binary (as git does)."""
+
+CORPUS_SUFFIXES = (".txt",)
+"""Files with these suffixes are read when a directory is named."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read inputs: the size cap, and the encoding to use when no BOM says."""
+
+    max_size: int = DEFAULT_MAX_SIZE
+    encoding: str = "utf-8"
+    errors: str = "strict"
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Resolve inputs to files: a directory stands for the corpus files directly inside it.
+
+    Returns the files to read, in a stable order and without repeats, and a problem for
+    each input that is missing, unreadable, or a directory with no corpus files.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    for path in paths:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            problems.append(Problem(file=str(path), reason="no such file or directory"))
+            continue
+        except OSError as error:
+            problems.append(Problem(file=str(path), reason=_os_reason(error)))
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            add(path)
+            continue
+        try:
+            children = sorted(
+                child
+                for child in path.iterdir()
+                if child.suffix.lower() in CORPUS_SUFFIXES and not child.name.startswith(".")
+            )
+        except OSError as error:
+            problems.append(Problem(file=str(path), reason=_os_reason(error)))
+            continue
+        if not children:
+            suffixes = ", ".join(CORPUS_SUFFIXES)
+            problems.append(
+                Problem(file=str(path), reason=f"directory has no corpus files ({suffixes})")
+            )
+        for child in children:
+            add(child)
+    return files, problems
+
+
+def read_lines(path: Path, options: ReadOptions) -> tuple[list[str], list[Problem]]:
+    """Read one file and split it into lines on real line breaks only.
+
+    Line breaks are CRLF, lone CR and LF; form feeds, NEL and U+2028 stay inside their line
+    (``str.splitlines`` would split on them). The encoding comes from a BOM when there is
+    one (UTF-8, UTF-16, UTF-32), else ``options.encoding``. Returns no lines and one
+    problem when the file cannot be read; with ``errors="replace"`` a warning counts the
+    replaced characters.
+    """
+    data, problem = _read_bytes(path, options)
+    if problem is not None:
+        return [], [problem]
+    assert data is not None
+    text, problems = _decode(path, data, options)
+    if text is None:
+        return [], problems
+    return _LINE_BREAK.split(text), problems
+
+
+def _read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem | None]:
+    name = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None, Problem(file=name, reason="no such file or directory")
+    except OSError as error:
+        return None, Problem(file=name, reason=_os_reason(error))
+    if stat.S_ISDIR(info.st_mode):
+        return None, Problem(file=name, reason="is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
+        return None, Problem(file=name, reason=f"not a regular file ({kind}); not read")
+    if info.st_size > options.max_size:
+        return None, Problem(
+            file=name,
+            reason=(
+                f"file is {_megabytes(info.st_size)}, over the {_megabytes(options.max_size)}"
+                " limit (raise it with --max-size)"
+            ),
+        )
+    try:
+        # O_NONBLOCK: if the path was swapped for a FIFO since stat(), open() still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None, Problem(file=name, reason="not a regular file; not read")
+            data = handle.read(options.max_size + 1)
+    except OSError as error:
+        return None, Problem(file=name, reason=_os_reason(error))
+    if len(data) > options.max_size:
+        return None, Problem(file=name, reason="file grew past the size limit while read")
+    return data, None
+
+
+def _decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, list[Problem]]:
+    name = str(path)
+    encoding = options.encoding
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            encoding = bom_encoding
+            break
+    else:
+        nul = data.find(b"\0", 0, BINARY_SNIFF)
+        if nul >= 0:
+            return None, [
+                Problem(file=name, reason=f"binary file (NUL byte at offset {nul}); not read")
+            ]
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding, errors="strict")
+    except UnicodeDecodeError as error:
+        if options.errors != "replace":
+            line = data.count(b"\n", 0, error.start) + 1
+            byte = data[error.start : error.start + 1].hex().upper()
+            return None, [
+                Problem(
+                    file=name,
+                    line=line,
+                    reason=(
+                        f"not valid {error.encoding} (byte 0x{byte} at offset {error.start});"
+                        " use --encoding (e.g. latin-1) or --errors replace"
+                    ),
+                )
+            ]
+        text = data.decode(encoding, errors="replace")
+        count = text.count("\ufffd")
+        return text, [
+            Problem(
+                file=name,
+                reason=f"{count} undecodable character(s) replaced with U+FFFD",
+                severity=Severity.WARNING,
+            )
+        ]
+    except LookupError:
+        return None, [Problem(file=name, reason=f"unknown encoding {encoding!r}")]
+    return text, []
+
+
+def _os_reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
