@@ -1,0 +1,99 @@
+"""Papers stored column by column: a ``Sequence[Paper]`` for very large corpora.
+
+A million pydantic :class:`~tui.data.models.Paper` objects cost seconds to build and
+gigabytes of memory. :class:`PaperTable` keeps plain lists instead and builds a ``Paper``
+only when one is read (the visible rows, the detail pane). :class:`SearchIndex` reads the
+columns directly, so indexing a table never materialises a paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+from ..models import Paper, PaperDate, SourceRef
+from ..text import find_urls
+
+
+class PaperTable(Sequence[Paper]):
+    """Papers as parallel columns; ``table[i]`` builds paper ``i`` on demand.
+
+    ``years`` holds ``None`` for a date without a year, ``months``/``days`` hold 0 for a
+    paper without a date; ``authors``/``upvotes`` hold ``None`` when unknown. The values
+    are trusted (no validation), so build a table only from data you generated or already
+    validated. Each paper's source is ``source`` at line ``i + 1``. The optional
+    ``author_names`` (names as written, comma-separated) and ``categories``
+    (space-separated) columns feed the ``author:`` and ``cat:`` filters.
+    """
+
+    def __init__(
+        self,
+        *,
+        ids: Sequence[str],
+        titles: Sequence[str],
+        abstracts: Sequence[str],
+        authors: Sequence[int | None],
+        upvotes: Sequence[int | None],
+        years: Sequence[int | None],
+        months: Sequence[int],
+        days: Sequence[int],
+        source: str = "<generated>",
+        author_names: Sequence[str] | None = None,
+        categories: Sequence[str] | None = None,
+    ) -> None:
+        size = len(ids)
+        columns = (titles, abstracts, authors, upvotes, years, months, days)
+        if any(len(column) != size for column in columns):
+            raise ValueError("all columns of a PaperTable must have the same length")
+        self.ids = ids
+        self.titles = titles
+        self.abstracts = abstracts
+        self.authors = authors
+        self.upvotes = upvotes
+        self.years = years
+        self.months = months
+        self.days = days
+        self.source = source
+        self.author_names = author_names
+        self.categories = categories
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        if isinstance(index, slice):
+            return [self._paper(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("PaperTable index out of range")
+        return self._paper(index)
+
+    def __iter__(self) -> Iterator[Paper]:
+        return (self._paper(i) for i in range(len(self)))
+
+    def date(self, index: int) -> PaperDate | None:
+        """The date of paper ``index`` (``None`` when it has none)."""
+        month = self.months[index]
+        if not month:
+            return None
+        return PaperDate.model_construct(year=self.years[index], month=month, day=self.days[index])
+
+    def _paper(self, index: int) -> Paper:
+        abstract = self.abstracts[index]
+        return Paper.model_construct(
+            id=self.ids[index],
+            title=self.titles[index],
+            abstract=abstract,
+            authors=self.authors[index],
+            date=self.date(index),
+            upvotes=self.upvotes[index],
+            sources=(SourceRef.model_construct(file=self.source, line=index + 1),),
+            urls=find_urls(abstract),
+        )
