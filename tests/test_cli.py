@@ -15,7 +15,10 @@ from tui import __version__
 from tui.cli import main
 
 CITATION = "linear regression objective [von Oswald et al., 2022]. However"
-PAPER_KEYS = {"id", "title", "abstract", "authors", "date", "upvotes", "sources", "urls"}
+PAPER_KEYS = {
+    *("id", "title", "abstract", "authors", "date", "upvotes", "sources", "urls"),
+    *("author_names", "categories"),
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

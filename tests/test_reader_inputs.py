@@ -111,7 +111,8 @@ def test_missing_paths_and_directories(tmp_path: Path, write_corpus: WriteCorpus
     messages = [str(p) for p in corpus.problems]
     assert messages == [
         f"{tmp_path / 'nope.txt'}: error: no such file or directory",
-        f"{tmp_path / 'empty'}: error: directory has no corpus files (.txt)",
+        f"{tmp_path / 'empty'}: error: directory has no corpus files"
+        " (.txt, .jsonl, .json, each optionally .gz)",
     ]
     assert len(corpus.unreadable_inputs) == 2
 

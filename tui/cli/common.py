@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..data.cache import CorpusCache
 from ..data.corpus import load_corpus
 from ..data.lookup import LookupFailed, find_paper
 from ..data.models import Corpus, Paper, Severity
 from ..data.sources import DEFAULT_MAX_SIZE, ReadOptions
+from ..data.timings import Timings
 from ..resources import seeds_dir
 
 EXIT_OK = 0
@@ -59,8 +61,33 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
         type=_megabytes,
         default=DEFAULT_MAX_SIZE,
         metavar="MB",
-        help=f"refuse files larger than this (default: {DEFAULT_MAX_SIZE // 2**20} MB)",
+        help=f"refuse files larger than this (default: {DEFAULT_MAX_SIZE // 2**20} MB;"
+        " JSON Lines files are streamed and never refused)",
     )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse big JSON inputs again instead of using (and writing) the cache in"
+        " $PAPERVIEW_CACHE_DIR or the user cache directory",
+    )
+
+
+def add_timings_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--timings`` switch: how long each stage took, on stderr."""
+    parser.add_argument(
+        "--timings", action="store_true", help="print how long each stage took to stderr"
+    )
+
+
+def timings(args: argparse.Namespace) -> Timings | None:
+    """A collector of stage timings when ``--timings`` was given."""
+    return Timings() if getattr(args, "timings", False) else None
+
+
+def report_timings(collected: Timings | None) -> None:
+    """Print the stage timings to stderr, if any were collected."""
+    if collected is not None:
+        write_lines(collected.lines(), sys.stderr)
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +107,12 @@ def _megabytes(text: str) -> int:
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """The reading options given on the command line."""
-    return ReadOptions(max_size=args.max_size, encoding=args.encoding, errors=args.errors)
+    return ReadOptions(
+        max_size=args.max_size,
+        encoding=args.encoding,
+        errors=args.errors,
+        cache=not getattr(args, "no_cache", False),
+    )
 
 
 def corpus_paths(args: argparse.Namespace) -> list[Path]:
@@ -89,13 +121,17 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
     return paths or [seeds_dir()]
 
 
-def load(args: argparse.Namespace, *, report: bool = True) -> Corpus:
-    """Load the corpus the arguments name.
+def load(
+    args: argparse.Namespace, *, report: bool = True, timings: Timings | None = None
+) -> Corpus:
+    """Load the corpus the arguments name (big JSON inputs through the cache).
 
     With ``report``, errors (data that could not be read) go to stderr one per line, and
     warnings (entries kept incomplete) are summed up in one line pointing to ``stats``.
     """
-    corpus = load_corpus(corpus_paths(args), read_options(args))
+    options = read_options(args)
+    cache = CorpusCache() if options.cache else None
+    corpus = load_corpus(corpus_paths(args), options, cache=cache, timings=timings)
     if report:
         warnings = 0
         for problem in corpus.problems:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 
 from .models import Paper
 from .text import normalise_title
 
 MIN_ID_PREFIX = 4
 _HEX = re.compile(r"[0-9a-f]+")
+_ARXIV = re.compile(r"(?:arxiv:)?(\S+?)(?:v\d+)?", re.IGNORECASE)
 
 
 class LookupFailed(Exception):
@@ -23,29 +25,42 @@ class LookupFailed(Exception):
 def find_paper(papers: Sequence[Paper], needle: str) -> Paper:
     """The paper ``needle`` names, tried in this order:
 
-    1. its id, or an unambiguous id prefix of at least four hex digits;
+    1. its id (an arXiv id also as ``arXiv:2401.01234v2``), or an unambiguous id prefix of
+       at least four hex digits;
     2. its title, ignoring case, accents, punctuation and spacing;
     3. an unambiguous part of its title, compared the same way.
 
+    A columnar table (a big corpus) is searched column by column, without building papers.
     Raises :class:`LookupFailed` when nothing or several papers match.
     """
     text = needle.strip()
     lowered = text.lower()
+    ids: Sequence[str] = getattr(papers, "ids", None) or [paper.id for paper in papers]
+    arxiv = _ARXIV.fullmatch(text)
+    for wanted_id in (text, arxiv.group(1) if arxiv else None):
+        if wanted_id:
+            with suppress(ValueError):
+                return papers[ids.index(wanted_id)]
     if len(lowered) >= MIN_ID_PREFIX and _HEX.fullmatch(lowered):
-        by_id = [paper for paper in papers if paper.id.startswith(lowered)]
+        by_id = [n for n, paper_id in enumerate(ids) if paper_id.startswith(lowered)]
         if len(by_id) == 1:
-            return by_id[0]
+            return papers[by_id[0]]
     wanted = normalise_title(text)
     if not wanted:
         raise LookupFailed(f"no paper matches {needle!r}")
-    exact = [paper for paper in papers if normalise_title(paper.title) == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    partial = exact or [paper for paper in papers if wanted in normalise_title(paper.title)]
+    titles = [normalise_title(title) for title in _titles(papers)]
+    exact = [n for n, title in enumerate(titles) if title == wanted]
+    partial = exact or [n for n, title in enumerate(titles) if wanted in title]
     if len(partial) == 1:
-        return partial[0]
+        return papers[partial[0]]
     if partial:
         raise LookupFailed(
-            f"{needle!r} matches {len(partial)} papers; give more of the title or the id", partial
+            f"{needle!r} matches {len(partial)} papers; give more of the title or the id",
+            [papers[n] for n in partial[:100]],
         )
     raise LookupFailed(f"no paper matches {needle!r}")
+
+
+def _titles(papers: Sequence[Paper]) -> Sequence[str]:
+    titles: Sequence[str] | None = getattr(papers, "titles", None)
+    return titles if titles is not None else [paper.title for paper in papers]

@@ -7,9 +7,11 @@ parser, JSON files) and are safe to share between threads.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -68,7 +70,10 @@ class Paper(_Frozen):
     ``id`` is derived from the normalised title (see :func:`tui.data.text.paper_id`), so it
     stays the same across re-parses and corpus updates. ``authors`` is the author count and
     ``upvotes`` the listing's upvote count; both are ``None`` when no copy of the paper had a
-    metadata block. ``urls`` are the links found in the abstract, in order.
+    metadata block. ``urls`` are the links found in the abstract, in order; for a paper
+    read from an arXiv record the first is its arXiv page. ``author_names`` (the authors as
+    written, one name each) and ``categories`` (``cs.LG``...) come from structured inputs
+    such as the arXiv metadata snapshot, and are empty for text captures.
     """
 
     id: str = Field(min_length=1)
@@ -79,6 +84,8 @@ class Paper(_Frozen):
     upvotes: int | None = Field(default=None, ge=0)
     sources: tuple[SourceRef, ...] = Field(min_length=1)
     urls: tuple[str, ...] = ()
+    author_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
     @property
     def link(self) -> str | None:
@@ -118,9 +125,14 @@ class FileReport(_Frozen):
 
 
 class Corpus(_Frozen):
-    """Everything loaded from a set of inputs: unique papers, per-file reports, problems."""
+    """Everything loaded from a set of inputs: unique papers, per-file reports, problems.
 
-    papers: tuple[Paper, ...] = ()
+    ``papers`` is any sequence of papers and is not validated: a tuple for text captures,
+    a columnar :class:`~tui.data.search.table.PaperTable` for big structured corpora (a
+    million papers must not be built, or checked, one object at a time).
+    """
+
+    papers: Annotated[Sequence[Paper], SkipValidation] = ()
     files: tuple[FileReport, ...] = ()
     problems: tuple[Problem, ...] = ()
 

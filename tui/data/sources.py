@@ -11,9 +11,11 @@ import codecs
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .models import Problem, Severity
 
@@ -23,8 +25,12 @@ DEFAULT_MAX_SIZE = 256 * 1024 * 1024
 BINARY_SNIFF = 8000
 """A NUL byte within this many leading bytes marks a file as binary (as git does)."""
 
-CORPUS_SUFFIXES = (".txt",)
+CORPUS_SUFFIXES = (".txt", ".jsonl", ".json", ".txt.gz", ".jsonl.gz", ".json.gz")
 """Files with these suffixes are read when a directory is named."""
+
+_SUFFIXES = ".txt, .jsonl, .json, each optionally .gz"
+GZIP_MAGIC = b"\x1f\x8b"
+"""A file starting with these bytes is gzip-compressed and read decompressed."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -38,11 +44,13 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How to read inputs: the size cap, and the encoding to use when no BOM says."""
+    """How to read inputs: the size cap, the encoding to use when no BOM says, and whether
+    big structured inputs may go through the cache (:mod:`.cache`)."""
 
     max_size: int = DEFAULT_MAX_SIZE
     encoding: str = "utf-8"
     errors: str = "strict"
+    cache: bool = True
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -77,15 +85,14 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             children = sorted(
                 child
                 for child in path.iterdir()
-                if child.suffix.lower() in CORPUS_SUFFIXES and not child.name.startswith(".")
+                if child.name.lower().endswith(CORPUS_SUFFIXES) and not child.name.startswith(".")
             )
         except OSError as error:
             problems.append(Problem(file=str(path), reason=_os_reason(error)))
             continue
         if not children:
-            suffixes = ", ".join(CORPUS_SUFFIXES)
             problems.append(
-                Problem(file=str(path), reason=f"directory has no corpus files ({suffixes})")
+                Problem(file=str(path), reason=f"directory has no corpus files ({_SUFFIXES})")
             )
         for child in children:
             add(child)
@@ -101,7 +108,7 @@ def read_lines(path: Path, options: ReadOptions) -> tuple[list[str], list[Proble
     problem when the file cannot be read; with ``errors="replace"`` a warning counts the
     replaced characters.
     """
-    data, problem = _read_bytes(path, options)
+    data, problem = read_bytes(path, options)
     if problem is not None:
         return [], [problem]
     assert data is not None
@@ -111,7 +118,9 @@ def read_lines(path: Path, options: ReadOptions) -> tuple[list[str], list[Proble
     return _LINE_BREAK.split(text), problems
 
 
-def _read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem | None]:
+def open_input(path: Path) -> tuple[BinaryIO | None, Problem | None]:
+    """Open one input for reading bytes; a problem instead for a directory, a FIFO, a
+    device or a file that cannot be opened (never blocks)."""
     name = str(path)
     try:
         info = path.stat()
@@ -124,26 +133,67 @@ def _read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem
     if not stat.S_ISREG(info.st_mode):
         kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
         return None, Problem(file=name, reason=f"not a regular file ({kind}); not read")
-    if info.st_size > options.max_size:
-        return None, Problem(
-            file=name,
-            reason=(
-                f"file is {_megabytes(info.st_size)}, over the {_megabytes(options.max_size)}"
-                " limit (raise it with --max-size)"
-            ),
-        )
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO since stat(), open() still returns.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None, Problem(file=name, reason="not a regular file; not read")
-            data = handle.read(options.max_size + 1)
+        handle = os.fdopen(fd, "rb")
     except OSError as error:
         return None, Problem(file=name, reason=_os_reason(error))
-    if len(data) > options.max_size:
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        return None, Problem(file=name, reason="not a regular file; not read")
+    return handle, None
+
+
+def read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem | None]:
+    """The content of one input, decompressed when it is gzip, within the size limit."""
+    handle, problem = open_input(path)
+    if handle is None:
+        return None, problem
+    name = str(path)
+    limit = options.max_size
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            return None, _too_big(name, size, limit)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            return None, Problem(file=name, reason=_os_reason(error))
+    if len(data) > limit:
         return None, Problem(file=name, reason="file grew past the size limit while read")
+    if data.startswith(GZIP_MAGIC):
+        return _gunzip(name, data, limit)
     return data, None
+
+
+def _gunzip(name: str, data: bytes, limit: int) -> tuple[bytes | None, Problem | None]:
+    out: list[bytes] = []
+    size = 0
+    try:
+        while data:  # one gzip member at a time (concatenated files have several)
+            inflater = zlib.decompressobj(wbits=31)
+            out.append(inflater.decompress(data, limit + 1 - size))
+            size += len(out[-1])
+            if size > limit:
+                return None, _too_big(name, size, limit, decompressed=True)
+            if not inflater.eof:
+                return None, Problem(file=name, reason="gzip file is cut short; not read")
+            data = inflater.unused_data
+    except zlib.error as error:
+        return None, Problem(file=name, reason=f"damaged gzip file ({error}); not read")
+    return b"".join(out), None
+
+
+def _too_big(name: str, size: int, limit: int, *, decompressed: bool = False) -> Problem:
+    what = "decompresses to over" if decompressed else "is"
+    return Problem(
+        file=name,
+        reason=(
+            f"file {what} {_megabytes(size)}, over the {_megabytes(limit)} limit"
+            " (raise it with --max-size)"
+        ),
+    )
 
 
 def _decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, list[Problem]]:

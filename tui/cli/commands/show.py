@@ -49,8 +49,12 @@ def paper_lines(paper: Paper) -> list[str]:
         + (" (year not given)" if paper.date and paper.date.year is None else ""),
         f"upvotes:  {unknown if paper.upvotes is None else paper.upvotes}",
         f"authors:  {unknown if paper.authors is None else paper.authors}",
-        "sources:  " + ", ".join(str(source) for source in paper.sources),
     ]
+    if paper.author_names:
+        lines.append(f"by:       {', '.join(paper.author_names)}")
+    if paper.categories:
+        lines.append(f"category: {' '.join(paper.categories)}")
+    lines.append("sources:  " + ", ".join(str(source) for source in paper.sources))
     lines += [f"url:      {url}" for url in paper.urls]
     lines += ["", paper.abstract]
     return lines

@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ...data.models import Corpus
-from ..common import add_corpus_arguments, add_json_argument, load, status, write_json, write_lines
+from ..common import (
+    add_corpus_arguments,
+    add_json_argument,
+    add_timings_argument,
+    load,
+    report_timings,
+    status,
+    timings,
+    write_json,
+    write_lines,
+)
 
 NAME = "stats"
 HELP = "count files, entries and papers, and list the problems found"
@@ -16,15 +26,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
     add_corpus_arguments(parser)
     add_json_argument(parser)
+    add_timings_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the statistics of the corpus."""
-    corpus = load(args, report=False)
+    collected = timings(args)
+    corpus = load(args, report=False, timings=collected)
     if args.json:
         write_json(stats_json(corpus))
     else:
         write_lines(stats_lines(corpus))
+    report_timings(collected)
     return status(corpus)
 
 

@@ -1,0 +1,230 @@
+"""Big corpora: load time, time until searchable, memory per paper, first frame of the app.
+
+Works on an arXiv-snapshot-format JSON Lines file of N generated papers (written once by
+:mod:`benchmarks.make_snapshot` into the work directory). Every figure comes from a fresh
+process, so caches, memory and imports do not leak between measurements:
+
+* ``jsonl``: parse the file (no cache yet), build the search index; then write the cache;
+  ``jsonl (json module)`` does the same with the standard library's parser instead of orjson;
+* ``cache``: load from the cache (big corpora keep abstracts on disk), build the index;
+  ``cache, all in memory``: the same with every abstract loaded;
+* memory: RSS growth (``/proc/self/status``) and ``tracemalloc`` per paper after loading
+  from the cache and building the index, then after building every abstract search key;
+* ``app``: the real app, headless at 120x40, on the file (first with the cache written by
+  the runs above, then without): process start to the first frame, to the first progress
+  report, to the papers listed, and to the index built (searchable).
+
+RSS is the growth of the process's resident memory; "anon" leaves out the pages of the
+mapped cache file (the page cache's, reclaimable), which count in RSS once read.
+
+Times are wall clock; "searchable" is from the start of loading (after imports) to the
+index being built. Run from the repository root::
+
+    python -m benchmarks.bench_load [--papers 1000000] [--workdir /tmp/paperview-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import gc, json, os, sys, time, tracemalloc
+from pathlib import Path
+mode, path, cache_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+
+def rss(field="VmRSS:"):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) * 1024
+    return 0
+
+from tui.data import snapshot
+from tui.data.cache import CorpusCache
+from tui.data.corpus import load_corpus
+from tui.data.search import SearchIndex
+if mode == "jsonl-json":
+    snapshot._loads = json.loads
+lazy_above = 10**12 if mode in ("cache-eager", "memory-eager") else 0
+cache = CorpusCache(cache_dir, lazy_above=lazy_above, defer=True)
+traced = mode.startswith("memory")
+gc.collect()
+before, before_anon = rss(), rss("RssAnon:")
+if traced:
+    tracemalloc.start()
+start = time.perf_counter()
+corpus = load_corpus([path], cache=cache)
+loaded = time.perf_counter()
+index = SearchIndex(corpus.papers)
+indexed = time.perf_counter()
+out = {"papers": len(corpus.papers), "load": loaded - start, "index": indexed - loaded}
+if traced:
+    gc.collect()
+    out["traced"] = tracemalloc.get_traced_memory()[0]
+    index.warm()
+    gc.collect()
+    out["traced_warm"] = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+else:
+    gc.collect()
+    out["rss"] = rss() - before
+    out["anon"] = rss("RssAnon:") - before_anon
+    search = time.perf_counter()
+    result = index.search("graph neural")
+    out["search"] = time.perf_counter() - search
+    out["hits"] = result.total
+    warm = time.perf_counter()
+    index.warm()
+    out["warm"] = time.perf_counter() - warm
+    gc.collect()
+    out["rss_warm"] = rss() - before
+    out["anon_warm"] = rss("RssAnon:") - before_anon
+    save = time.perf_counter()
+    out["cache_written"] = cache.flush()
+    out["save"] = time.perf_counter() - save
+import resource
+out["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps(out), flush=True)
+"""
+
+APP = r"""
+import os, sys, time
+from pathlib import Path
+started = float(sys.argv[2])
+from tui.app import PaperviewApp
+marks = {}
+def mark(name):
+    marks.setdefault(name, time.monotonic() - started)
+class Bench(PaperviewApp):
+    def on_ready(self) -> None:
+        mark("first frame")
+        self.set_interval(0.02, self.poll)
+    def poll(self) -> None:
+        screen = self.screen
+        if getattr(screen, "activity", ""):
+            mark("progress shown")
+        if getattr(screen, "corpus", None) is not None:
+            mark("papers listed")
+        if getattr(screen, "index", None) is not None:
+            mark("searchable")
+            print(__import__("json").dumps(marks), flush=True)
+            os._exit(0)
+Bench([Path(sys.argv[1])]).run(headless=True, size=(120, 40))
+"""
+
+
+def child(mode: str, path: Path, cache_dir: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its JSON result."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(cache_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def app(path: Path, cache_dir: Path) -> dict[str, float]:
+    """Seconds from process start to the first frame, progress, list and index."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", APP, str(path), repr(started)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PAPERVIEW_CACHE_DIR": str(cache_dir)},
+    )
+    marks: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return marks
+
+
+def mib(value: float) -> str:
+    return f"{value / 2**20:8,.0f} MiB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the file if needed, run every measurement, print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_load")
+    parser.add_argument("--papers", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperview-bench"))
+    parser.add_argument("--skip-json", action="store_true", help="skip the json-module run")
+    parser.add_argument("--skip-app", action="store_true", help="skip the app runs")
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = args.workdir / f"arxiv-{args.papers}.jsonl"
+    if not path.exists():
+        from benchmarks.make_snapshot import write_snapshot
+
+        print(f"writing {path} ...", flush=True)
+        write_snapshot(path, args.papers)
+    n = args.papers
+    size = path.stat().st_size
+    print(f"{path}: {n:,} papers, {size / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.2f}")
+    cache_dir = args.workdir / "cache"
+    for old in cache_dir.glob("*"):
+        old.unlink()
+
+    rows: list[tuple[str, dict[str, Any]]] = []
+    parsed = child("jsonl", path, cache_dir)
+    rows.append(("jsonl (orjson)", parsed))
+    if not args.skip_json:
+        scratch = args.workdir / "scratch-cache"  # its own cache, thrown away
+        rows.append(("jsonl (json module)", child("jsonl-json", path, scratch)))
+        shutil.rmtree(scratch, ignore_errors=True)
+    rows.append(("cache (abstracts on disk)", child("cache", path, cache_dir)))
+    rows.append(("cache (all in memory)", child("cache-eager", path, cache_dir)))
+    print(
+        f"\n{'load path':<27}{'load':>8}{'index':>8}{'searchable':>11}{'1st search':>11}"
+        f"{'RSS (anon)/paper':>19}{'+ abstract keys':>19}"
+    )
+    for name, row in rows:
+        print(
+            f"{name:<27}{row['load']:7.2f}s{row['index']:7.2f}s{row['load'] + row['index']:10.2f}s"
+            f"{row['search']:10.2f}s{row['rss'] / n:10,.0f} ({row['anon'] / n:5,.0f}) B"
+            f"{row['rss_warm'] / n:10,.0f} ({row['anon_warm'] / n:5,.0f}) B"
+        )
+    print(
+        f"cache written after the first parse in {parsed['save']:.2f}s "
+        f"({sum(p.stat().st_size for p in cache_dir.glob('*.pvcache')) / 2**20:,.0f} MiB); "
+        f"building every abstract key (index.warm) {rows[-1][1]['warm']:.2f}s; "
+        f"peak RSS while parsing {mib(parsed['peak_rss'])}"
+    )
+
+    print("\nmemory per paper after load + index (tracemalloc | RSS anon), and with abstract keys")
+    for mode, label in (("memory", "abstracts on disk"), ("memory-eager", "all in memory")):
+        traced = child(mode, path, cache_dir)
+        rss = next(row for name, row in rows if label in name)
+        print(
+            f"  {label:<20} {traced['traced'] / n:7,.0f} B | {rss['anon'] / n:6,.0f} B    "
+            f"+ abstract keys: {traced['traced_warm'] / n:7,.0f} B | {rss['anon_warm'] / n:6,.0f} B"
+        )
+
+    if not args.skip_app:
+        print("\nthe app, headless 120x40, process start ->")
+        for label in ("reopen (cache)", "first open (parse)"):
+            if label.startswith("first"):
+                for old in cache_dir.glob("*"):
+                    old.unlink()
+            marks = app(path, cache_dir)
+            shown = "  ".join(f"{name} {seconds:.2f}s" for name, seconds in marks.items())
+            print(f"  {label:<18} {shown}")
+    print(f"\nload average now {os.getloadavg()[0]:.2f} (2 cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The command line on an arXiv snapshot: stats with --timings, show by arXiv id, the cache."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+
+def write_snapshot(path: Path, count: int) -> Path:
+    lines = []
+    for n in range(count):
+        record = {
+            "id": f"2401.{n:05d}",
+            "title": f"Sparse mixture number {n} of experts",
+            "abstract": "  A long abstract, hard-wrapped\nas arXiv does. " * 30,
+            "authors": "Ada Lovelace and Alan Turing",
+            "categories": "cs.LG stat.ML",
+            "versions": [{"version": "v1", "created": "Fri, 5 Jan 2024 10:00:00 GMT"}],
+        }
+        lines.append(json.dumps(record))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def stages(err: str) -> list[str]:
+    return [re.sub(r"^timing:\s+[\d,]+ ms  ", "", line) for line in err.splitlines()]
+
+
+def test_stats_timings_show_parsing_then_the_cache_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 700)  # over a megabyte: worth caching
+    assert path.stat().st_size > 1024 * 1024
+    code, out, err = run(capsys, "stats", "--timings", str(path))
+    assert code == 0 and "unique papers:     700" in out and "timing:" not in out
+    assert stages(err) == [
+        f"cache miss  {path}",
+        f"read+parse  {path}",
+        f"cache save  {path}",
+        "total",
+    ]
+    code, out_again, err = run(capsys, "stats", "--timings", "--json", str(path))
+    assert code == 0 and json.loads(out_again)["papers"] == 700
+    assert stages(err) == [f"cache load  {path}", "total"]
+    code, _, err = run(capsys, "stats", "--no-cache", "--timings", str(path))
+    assert stages(err) == [f"read+parse  {path}", "total"]
+
+
+def test_show_finds_a_paper_by_its_arxiv_id_in_any_usual_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(write_snapshot(tmp_path / "arxiv.jsonl", 20))
+    for needle in ("2401.00007", "arXiv:2401.00007", "2401.00007v3"):
+        code, out, _ = run(capsys, "show", needle, path)
+        assert code == 0
+        assert out.splitlines()[:8] == [
+            "Sparse mixture number 7 of experts",
+            "",
+            "id:       2401.00007",
+            "date:     Jan 5, 2024",
+            "upvotes:  not given",
+            "authors:  2",
+            "by:       Ada Lovelace, Alan Turing",
+            "category: cs.LG stat.ML",
+        ]
+        assert "url:      https://arxiv.org/abs/2401.00007" in out
+    code, _, err = run(capsys, "show", "2401.99999", path)
+    assert code == 1 and "no paper matches '2401.99999'" in err
+
+
+def test_list_and_json_output_carry_names_and_categories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(write_snapshot(tmp_path / "arxiv.jsonl", 5))
+    code, out, _ = run(capsys, "list", "--json", "--limit", "1", path)
+    (paper,) = json.loads(out)
+    assert code == 0
+    assert paper["author_names"] == ["Ada Lovelace", "Alan Turing"]
+    assert paper["categories"] == ["cs.LG", "stat.ML"]
+    assert paper["urls"][0] == "https://arxiv.org/abs/2401.00000"

@@ -1,0 +1,595 @@
+"""Reading structured corpora: arXiv metadata snapshots and paperview's own JSON.
+
+Two kinds of structured input are recognised by content (:func:`sniff`), never by name,
+plain or gzip-compressed (by the gzip magic bytes):
+
+``jsonl``
+    JSON Lines, one paper per line: the arXiv metadata snapshot
+    (``arxiv-metadata-oai-snapshot.json``), or papers as ``paperview show --json`` prints
+    them. Streamed in chunks with progress and cancellation; never limited in size.
+``json``
+    One JSON document: paperview's export (``{"format": "paperview-export", ...}``) or a
+    list of papers (``paperview list --json``). Read whole, so the size limit applies.
+
+How a record becomes a paper (documented for users in ``docs/big-corpora.md``):
+
+* ``id``: an arXiv id (``2401.01234``, ``hep-th/9901001``; a ``vN`` suffix is dropped) is
+  the paper id, and ``https://arxiv.org/abs/<id>`` its link. Any other record gets the
+  usual id from its title (16 hex digits), so the two kinds never collide: arXiv ids always
+  contain ``.`` or ``/``.
+* ``title`` (required) and ``abstract``: cleaned like every corpus field; arXiv's hard line
+  wraps are undone: a title becomes one line, an abstract's wrapped lines are joined into
+  paragraphs (an indented line or a blank line starts a new paragraph, kept as ``\\n``).
+* ``authors``: the ``"A. One, B. Two and C. Three"`` string is kept as written (cleaned);
+  the count is the length of ``authors_parsed`` when present, else the number of names in
+  the string. paperview's JSON gives ``authors`` as a count and ``author_names`` as a list.
+* ``categories``: ``"cs.LG stat.ML"`` (or a list).
+* date: the first version's ``created`` date (when the paper was submitted), else
+  ``update_date``, else paperview's ``date`` object. ``upvotes`` when given (paperview).
+
+A bad record (not JSON, not an object, no title) is a :class:`~tui.data.models.Problem`
+with the file and line, and is skipped; everything else loads. After
+:data:`MAX_PROBLEMS` problems in one file the rest are counted in one summary problem.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from .models import MONTHS, Problem, Severity
+from .paper_columns import PaperColumns, split_authors
+from .sources import GZIP_MAGIC, open_input
+from .text import latex_to_unicode, paper_id, sanitize
+
+#: orjson parses arXiv records about three times faster than the json module (4.6 against 13.2 µs
+#: a record, benchmarks/bench_load.py); the benchmark swaps this for json.loads to compare.
+_loads: Callable[[bytes], Any] = orjson.loads
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: bytes of input read so far, out of the total."""
+Cancelled = Callable[[], bool]
+"""Returns true when the caller wants loading to stop."""
+
+CHUNK_BYTES = 4 * 2**20
+"""Bytes of lines read between progress reports and cancellation checks."""
+MAX_PROBLEMS = 1000
+"""Problems reported one by one per file; the rest are summed up in one problem."""
+SNIFF_BYTES = 64 * 1024
+
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
+#: A JSON escape other than ``\n``, ``\"``, ``\\`` or ``\/`` (or a raw DEL) may put a
+#: control character in a string: then every field of the line is sanitised. Without one,
+#: ASCII fields cannot hold any and skip that step. (The ``\t`` of an escaped ``\\theta``
+#: also matches: a false alarm only costs time.)
+_RISKY_ESCAPE = re.compile(rb'\\[^n"\\/]')
+_LIST_START = re.compile(rb"\[\s*[{\]]")
+_MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
+
+
+@dataclass
+class ReadResult:
+    """What one structured file gave: its papers, problems, entries read and its kind.
+
+    ``entries`` counts the records read as papers (duplicates included); ``complete`` is
+    false when reading was cancelled.
+    """
+
+    columns: PaperColumns
+    problems: list[Problem]
+    entries: int
+    kind: str
+    complete: bool = True
+
+
+# --- recognising and opening ----------------------------------------------------------
+
+
+def is_gzip(head: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) starts a gzip stream."""
+    return head[:2] == GZIP_MAGIC
+
+
+def line_chunks(raw: IO[bytes]) -> Iterator[list[bytes]]:
+    """The lines of ``raw`` (an open binary file, plain or gzip), a few megabytes at a time,
+    without their line breaks.
+
+    A gzip file is decompressed here, member after member, so that a file cut short still
+    gives every line before the cut; then :class:`EOFError` is raised, after the last
+    lines. Damaged compressed data raises :class:`zlib.error`.
+    """
+    gz = is_gzip(raw.read(2))
+    raw.seek(0)
+    rest = b""
+    for data in _decompressed(raw) if gz else iter(lambda: raw.read(CHUNK_BYTES), b""):
+        lines = data.split(b"\n")
+        if rest:
+            lines[0] = rest + lines[0]
+        rest = lines.pop()
+        yield lines
+    if rest:
+        yield [rest]
+
+
+def _decompressed(raw: IO[bytes]) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(wbits=31)
+    while block := raw.read(CHUNK_BYTES // 4):
+        while block:
+            data = inflater.decompress(block, CHUNK_BYTES)  # bounded: no zip bombs
+            if data:
+                yield data
+            if inflater.eof:  # another gzip member may follow (or zero padding)
+                block = inflater.unused_data
+                if block.strip(b"\0"):
+                    inflater = zlib.decompressobj(wbits=31)
+                else:
+                    block = b""
+            else:
+                block = inflater.unconsumed_tail
+    if not inflater.eof:
+        yield inflater.flush()
+        raise EOFError("the compressed file is cut short")
+
+
+def peek(raw: IO[bytes], size: int = SNIFF_BYTES) -> bytes:
+    """Up to ``size`` leading bytes of the content of ``raw`` (decompressed if gzip).
+
+    Leaves ``raw`` at the start; a damaged gzip stream gives what could be decompressed.
+    """
+    data = raw.read(size)
+    raw.seek(0)
+    if not is_gzip(data):
+        return data
+    out = b""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        while data and len(out) < size:
+            out += inflater.decompress(data, size - len(out))
+            data = inflater.unconsumed_tail or raw.read(SNIFF_BYTES)
+            if inflater.eof:
+                break
+    except zlib.error:
+        pass
+    raw.seek(0)
+    return out
+
+
+def sniff(head: bytes) -> str:
+    """``"jsonl"``, ``"json"`` or ``"text"``: the kind of a file that starts with ``head``.
+
+    JSON is recognised by its first non-blank characters (``{``, or ``[`` then ``{`` or
+    ``]``, after any UTF-8 byte-order mark; a title such as ``[Re] ...`` is text). A ``{``
+    alone on the first line starts one pretty-printed document; otherwise the file is JSON
+    Lines when its first or second line is a JSON object (a bad first record does not turn
+    the file into text).
+    """
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if _LIST_START.match(text):
+        return "json"
+    if text[:1] != b"{":
+        return "text"
+    lines = [line for line in text.split(b"\n", 2)[:2] if line.strip()]
+    if lines[0].strip() == b"{":
+        return "json"
+    if any(_is_object(line) for line in lines):
+        return "jsonl"
+    return "jsonl" if len(lines[0]) >= len(text) else "text"  # one long (partial) line
+
+
+def input_kind(path: Path) -> str:
+    """:func:`sniff` of the file at ``path`` (``"text"`` when it cannot be opened: the text
+    reader then reports why)."""
+    handle, _ = open_input(path)
+    if handle is None:
+        return "text"
+    with handle:
+        try:
+            return sniff(peek(handle))
+        except OSError:
+            return "text"
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(_loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+class _Builder:
+    """Appends records to columns; remembers ids to merge duplicates."""
+
+    def __init__(self, columns: PaperColumns | None = None) -> None:
+        self.columns = columns if columns is not None else PaperColumns()
+        abstracts = self.columns.abstracts
+        assert isinstance(abstracts, list)
+        self.abstracts: list[str] = abstracts
+        self.positions: dict[str, int] = {i: n for n, i in enumerate(self.columns.ids)}
+        self.categories: dict[str, str] = {}
+        self.numbers: dict[int, int] = {}  # one int object per year value: 8 bytes a paper
+        self.warning: str | None = None
+
+    def add(self, record: object, file: str, line: int, clean: bool) -> str | None:
+        """Append one record; the reason it was skipped, or None. Sets :attr:`warning`."""
+        self.warning = None
+        if not isinstance(record, dict):
+            return "not a JSON object; skipped"
+        raw_title = record.get("title")
+        if not isinstance(raw_title, str):
+            if raw_title is None:
+                return "record has no title; skipped"
+            return "title is not a string; skipped"
+        title = one_line(raw_title, clean)
+        if not title:
+            return "empty title; skipped"
+        raw_id = record.get("id")
+        if isinstance(raw_id, str) and (match := _ARXIV_ID.fullmatch(raw_id)) is not None:
+            key = raw_id if match.end(1) == len(raw_id) else match.group(1)
+        else:
+            key = paper_id(title)
+        columns = self.columns
+        known = self.positions.get(key)
+        if known is not None:
+            columns.extra_sources.setdefault(known, []).append((file, line))
+            return None
+        self.positions[key] = len(columns.ids)
+        abstract = record.get("abstract")
+        names, count = self._authors(record, clean)
+        year, month, day = self._date(record)
+        upvotes = record.get("upvotes")
+        if not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0:
+            upvotes = None
+        columns.ids.append(key)
+        columns.titles.append(title)
+        self.abstracts.append(paragraphs(abstract, clean) if isinstance(abstract, str) else "")
+        columns.authors.append(count)
+        columns.author_names.append(names)
+        columns.categories.append(self._categories(record.get("categories")))
+        columns.upvotes.append(upvotes)
+        columns.years.append(year)
+        columns.months.append(month)
+        columns.days.append(day)
+        columns.lines.append(line)
+        return None
+
+    def _authors(self, record: dict[str, Any], clean: bool) -> tuple[str, int | None]:
+        text = record.get("authors")
+        parsed = record.get("authors_parsed")
+        count: int | None = len(parsed) if isinstance(parsed, list) and parsed else None
+        if isinstance(text, str):
+            names = one_line(text, clean)
+            if count is None:
+                count = len(split_authors(names)) if names else None
+            return names, count
+        listed = record.get("author_names")
+        if isinstance(listed, list) and listed:
+            names = ", ".join(one_line(name, False) for name in listed if isinstance(name, str))
+        elif count is not None:
+            assert isinstance(parsed, list)
+            names = ", ".join(_parsed_name(item) for item in parsed)
+        else:
+            names = ""
+        if isinstance(text, int) and not isinstance(text, bool) and text >= 0:
+            count = text
+        elif count is None and names:
+            count = len(split_authors(names))
+        return names, count
+
+    def _categories(self, raw: object) -> str:
+        if isinstance(raw, list):
+            raw = " ".join(item for item in raw if isinstance(item, str))
+        if not isinstance(raw, str):
+            return ""
+        shared = self.categories.get(raw)
+        if shared is None:
+            shared = self.categories[raw] = " ".join(one_line(raw, False).split())
+        return shared
+
+    def _date(self, record: dict[str, Any]) -> tuple[int | None, int, int]:
+        found: tuple[int | None, int, int] | None = None
+        versions = record.get("versions")
+        if isinstance(versions, list) and versions and isinstance(versions[0], dict):
+            found = _created_date(versions[0].get("created"))
+        if found is None:
+            found = _iso_date(record.get("update_date"))
+        if found is None:
+            found = _object_date(record.get("date"))
+        if found is None:
+            return None, 0, 0
+        year, month, day = found
+        leap = 2000 if year is None else year  # without a year, Feb 29 exists in some year
+        if not (1900 <= leap <= 2999 and 1 <= month <= 12 and 1 <= day <= 31) or (
+            day > 28 and day > calendar.monthrange(leap, month)[1]
+        ):
+            shown = "--" if year is None else f"{year:04d}"
+            self.warning = f"bad date {shown}-{month:02d}-{day:02d}; date left out"
+            return None, 0, 0
+        return None if year is None else self.numbers.setdefault(year, year), month, day
+
+
+def _parsed_name(item: object) -> str:
+    if isinstance(item, list):  # [last, first, suffix, ...affiliations]
+        parts = [item[1] if len(item) > 1 else "", item[0] if item else "", *item[2:3]]
+        return one_line(" ".join(p for p in parts if isinstance(p, str) and p), False)
+    return one_line(item, False) if isinstance(item, str) else ""
+
+
+_CREATED: dict[str, tuple[int, int, int] | None] = {}
+
+
+def _created_date(value: object) -> tuple[int, int, int] | None:
+    # "Mon, 2 Apr 2007 19:18:42 GMT"; a few thousand distinct days, so remember them
+    if not isinstance(value, str):
+        return None
+    key = value[:16]
+    if key in _CREATED:
+        return _CREATED[key]
+    found: tuple[int, int, int] | None = None
+    parts = value.split(None, 4)
+    if len(parts) >= 4 and parts[2] in _MONTH_NUMBERS:
+        try:
+            found = int(parts[3]), _MONTH_NUMBERS[parts[2]], int(parts[1])
+        except ValueError:
+            found = None
+    if len(_CREATED) > 100_000:
+        _CREATED.clear()
+    _CREATED[key] = found
+    return found
+
+
+def _iso_date(value: object) -> tuple[int, int, int] | None:
+    # "2023-05-01"
+    if not isinstance(value, str):
+        return None
+    parts = value.strip().split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _object_date(value: object) -> tuple[int | None, int, int] | None:
+    # paperview's {"year": 2024 | null, "month": 7, "day": 3}
+    if not isinstance(value, dict):
+        return None
+    year, month, day = (value.get(key) for key in ("year", "month", "day"))
+    if not all(_is_int(n) for n in (month, day)) or not (year is None or _is_int(year)):
+        return None
+    assert isinstance(month, int) and isinstance(day, int)
+    return (year if isinstance(year, int) else None), month, day
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def one_line(text: str, clean: bool) -> str:
+    """A title-like field on one line: sanitised, LaTeX converted, wrapped lines joined,
+    runs of whitespace collapsed.
+
+    ``clean`` says the line the text came from had no escapes but ``\\n``, ``\\"``,
+    ``\\\\`` and ``\\/``: then ASCII text holds no control characters, and sanitising
+    it is skipped.
+    """
+    if not (clean and text.isascii()):
+        text = sanitize(text)
+    text = " ".join(text.split()) if "\n" in text or "  " in text else text.strip()
+    return latex_to_unicode(text) if "\\" in text else text
+
+
+def paragraphs(text: str, clean: bool) -> str:
+    """An abstract with its hard wraps undone: paragraphs joined by ``\\n``.
+
+    A line that starts with a space or tab, or follows a blank line, starts a paragraph;
+    any other line break was a wrap and becomes a space. ``clean`` as for :func:`one_line`.
+    """
+    text = text.strip()
+    if "\n" in text:
+        if _PARAGRAPH.search(text) is None:
+            text = text.replace("\n", " ")
+        else:
+            parts = [p.replace("\n", " ") for p in _PARAGRAPH.split(text)]
+            if not (clean and text.isascii()):
+                parts = [sanitize(part) for part in parts]
+            return latex_to_unicode("\n".join(p.strip() for p in parts if p.strip()))
+    if not (clean and text.isascii()):
+        text = sanitize(text).strip()
+    return latex_to_unicode(text) if "\\" in text else text
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+class _Problems:
+    """Problems of one file, capped at :data:`MAX_PROBLEMS`."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, line: int | None, reason: str, severity: Severity = Severity.ERROR) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(file=self.file, line=line, reason=reason, severity=severity))
+        else:
+            self.dropped += 1
+
+    def done(self) -> list[Problem]:
+        if self.dropped:
+            reason = f"{self.dropped:,} more problems not listed"
+            self.items.append(Problem(file=self.file, reason=reason, severity=Severity.WARNING))
+        return self.items
+
+
+def read_jsonl(
+    raw: IO[bytes],
+    file: str,
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ReadResult:
+    """Stream JSON Lines from ``raw`` (an open binary file, plain or gzip) into columns.
+
+    After every chunk of about :data:`CHUNK_BYTES`, reports ``progress(position, total)``
+    with the position in ``raw`` (in the compressed file for gzip). When ``cancelled()``
+    turns true, reading stops and the result has ``complete=False``.
+    """
+    builder = _Builder()
+    builder.columns.files.append(file)
+    builder.columns.starts.append(0)
+    problems = _Problems(file)
+    risky = _RISKY_ESCAPE.search
+    add = builder.add
+    number = 0
+    entries = 0
+    chunks = line_chunks(raw)
+    while True:
+        try:
+            chunk = next(chunks, None)
+        except (OSError, EOFError, zlib.error) as failure:
+            problems.add(None, f"stopped reading after line {number:,}: {_reason(failure)}")
+            break
+        if chunk is None:
+            break
+        if number == 0 and chunk:
+            chunk[0] = chunk[0].removeprefix(b"\xef\xbb\xbf")
+        for line in chunk:
+            number += 1
+            if not line or line.isspace():
+                continue
+            try:
+                record = _loads(line)
+            except (ValueError, RecursionError):
+                problems.add(number, f"not valid JSON ({_json_error(line)}); skipped")
+                continue
+            if number == 1 and isinstance(record, dict) and "format" in record:
+                return _document_result(record, file, problems)
+            reason = add(record, file, number, risky(line) is None and b"\x7f" not in line)
+            if reason is not None:
+                problems.add(number, reason)
+                continue
+            entries += 1
+            if builder.warning is not None:
+                problems.add(number, builder.warning, Severity.WARNING)
+        if progress is not None:
+            progress(raw.tell(), total)
+        if cancelled is not None and cancelled():
+            return ReadResult(builder.columns, problems.done(), entries, "jsonl", complete=False)
+    if not builder.columns.ids and not problems.items:
+        problems.add(None, "no papers found in file")
+    return ReadResult(builder.columns, problems.done(), entries, "jsonl")
+
+
+def read_document(data: bytes, file: str) -> ReadResult:
+    """Read one JSON document: a paperview export, or a list of papers."""
+    problems = _Problems(file)
+    try:
+        document = _loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except (ValueError, RecursionError) as failure:
+        problems.add(None, f"not valid JSON ({_json_reason(failure)})")
+        return ReadResult(PaperColumns(), problems.done(), 0, "json")
+    return _document_result(document, file, problems, text=data)
+
+
+def _document_result(
+    document: object, file: str, problems: _Problems, *, text: bytes = b""
+) -> ReadResult:
+    columns = PaperColumns(files=[file], starts=[0])
+    records = _document_records(document, problems)
+    if records is None:
+        return ReadResult(columns, problems.done(), 0, "json")
+    builder = _Builder(columns)
+    lines = _record_lines(text, records)
+    entries = 0
+    for index, (record, line) in enumerate(zip(records, lines, strict=True)):
+        reason = builder.add(record, file, line, False)
+        if reason is not None:
+            problems.add(None, f"papers[{index}]: {reason}")
+            continue
+        entries += 1
+        if builder.warning is not None:
+            problems.add(None, f"papers[{index}]: {builder.warning}", Severity.WARNING)
+    if not columns.ids and not problems.items:
+        problems.add(None, "no papers found in file")
+    return ReadResult(columns, problems.done(), entries, "json")
+
+
+def _document_records(document: object, problems: _Problems) -> list[object] | None:
+    """The paper records of a JSON document (export entries use their ``paper``)."""
+    from .export.json_format import FORMAT_NAME, FORMAT_VERSION
+
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        problems.add(None, "not a list of papers or a paperview export")
+        return None
+    if document.get("format") != FORMAT_NAME:
+        problems.add(None, f'not a paperview export (no "format": "{FORMAT_NAME}")')
+        return None
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+        problems.add(None, f"export version {version!r} is not one this paperview reads")
+        return None
+    papers = document.get("papers")
+    if not isinstance(papers, list):
+        problems.add(None, '"papers" is missing or not a list')
+        return None
+    return [entry.get("paper") or entry if isinstance(entry, dict) else entry for entry in papers]
+
+
+def _record_lines(text: bytes, records: Iterable[object]) -> list[int]:
+    """The line of each record's title in ``text`` (1 when it cannot be found)."""
+    lines: list[int] = []
+    at = 0
+    line = 1
+    for record in records:
+        title = record.get("title") if isinstance(record, dict) else None
+        found = -1
+        if isinstance(title, str) and title:
+            needle = json.dumps(title, ensure_ascii=False).encode("utf-8")
+            found = text.find(needle, at)
+        if found < 0:
+            lines.append(line if at else 1)
+            continue
+        line += text.count(b"\n", at, found)
+        at = found
+        lines.append(line)
+    return lines
+
+
+def _json_error(line: bytes) -> str:
+    """Why ``line`` is not JSON, in a few words (the parser's message)."""
+    try:
+        _loads(line.rstrip())  # without the line break: a cut-off line ends "unexpectedly"
+    except (ValueError, RecursionError) as failure:
+        return _json_reason(failure)
+    return "not one JSON value"
+
+
+def _json_reason(failure: BaseException) -> str:
+    if isinstance(failure, RecursionError):
+        return "nested too deeply"
+    message = getattr(failure, "msg", None) or str(failure)
+    return str(message).split(": line ")[0]
+
+
+def _reason(failure: BaseException) -> str:
+    if isinstance(failure, EOFError):
+        return "the compressed file is cut short"
+    if isinstance(failure, zlib.error):
+        return f"damaged compressed data ({failure})"
+    if isinstance(failure, OSError) and failure.strerror:
+        return failure.strerror.lower()
+    return str(failure) or type(failure).__name__
