@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -128,6 +128,7 @@ class LibraryStore(Queries):
         self._view = EMPTY
         self._pending: list[_Job] = []
         self._history = History()
+        self._batch: list[Op] | None = None  # the changes batch() is collecting
 
     # --- queries ---------------------------------------------------------------------
 
@@ -356,10 +357,37 @@ class LibraryStore(Queries):
     ) -> None:
         self.close()
 
+    # --- grouping changes (added for ``paperview import``, tui/data/export/merge.py) -------
+
+    @contextlib.contextmanager
+    def batch(self, description: str) -> Iterator[None]:
+        """Make the changes called inside the block one undoable step, ``description``.
+
+        Inside the block the change methods check their arguments and collect the change
+        (returning their usual description) but write nothing, and the queries do not see
+        it yet. When the block ends, everything is written in one transaction, all or
+        nothing, exactly like a single change (same errors). If the block raises, nothing
+        is changed. A batch that changes nothing leaves no undo step. Batches do not nest.
+        """
+        with self._lock:
+            if self._batch is not None:
+                raise InvalidChange("a batch of changes cannot contain another batch")
+            self._batch = []
+            try:
+                yield
+                ops = tuple(self._batch)
+            finally:
+                self._batch = None
+            if ops:
+                self._change(Batch(ops), description)
+
     # --- internals -------------------------------------------------------------------------
 
     def _change(self, op: Op, description: str, *, undoable: bool = True) -> str:
         with self._lock:
+            if self._batch is not None:  # inside batch(): collect, write at the end
+                self._batch.append(op)
+                return description
             if self.read_only:
                 raise StoreReadOnly(
                     f"{self.path.name} was created by a newer paperview; it is read-only here "

@@ -1,0 +1,118 @@
+"""Writing a whole file safely: readers see the old content or the new, never a mix.
+
+:func:`write_atomic` writes to a temporary file in the target's directory, flushes it to disk,
+then puts it in place:
+
+- ``overwrite=True``: with ``os.replace`` over the old file, keeping the old file's
+  permission bits. A symlink is followed, so the link stays and its target gets the new
+  content (a dotfiles repository keeps working).
+- ``overwrite=False`` (the default): with ``os.link``, which fails if a file of that name
+  exists, even one that appeared a moment ago, so nothing is ever clobbered
+  (:class:`FileExistsError`). Where hard links are not supported the name is first reserved
+  with ``O_CREAT | O_EXCL`` and then replaced.
+
+The directory is synced afterwards, so the new name survives a power cut. On any failure the
+temporary file is removed and the target is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+#: Errors from ``os.link`` that mean "this file system has no hard links", not "it exists".
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
+_NEW_FILE_MODE = 0o666  # narrowed by the umask, like any file a program creates
+
+
+def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; returns the path actually written.
+
+    Raises :class:`FileExistsError` when ``path`` exists and ``overwrite`` is false,
+    :class:`IsADirectoryError` when it is a directory, and other :class:`OSError`\\ s when the
+    disk refuses (the target is then unchanged and no temporary file is left).
+    """
+    target = Path(path).resolve() if overwrite else Path(path).absolute()
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if not overwrite and os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    temp = _write_temp(target, data)
+    try:
+        if overwrite:
+            _keep_mode(target, temp)
+            temp.replace(target)
+        else:
+            _place_new(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _sync_dir(target.parent)
+    return target
+
+
+def _write_temp(target: Path, data: bytes) -> Path:
+    """A new, fully written and synced file next to ``target``."""
+    for _ in range(100):
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _NEW_FILE_MODE)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        return temp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
+
+
+def _keep_mode(target: Path, temp: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        temp.chmod(target.stat().st_mode & 0o7777)
+
+
+def _place_new(temp: Path, target: Path) -> None:
+    """Give ``temp`` the name ``target`` unless that name exists; remove ``temp``."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise
+        # No hard links here (some network and FUSE file systems): reserve the name, then
+        # replace the empty reservation, which no other writer would have claimed.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _NEW_FILE_MODE)
+        os.close(fd)
+        try:
+            temp.replace(target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
+        return
+    temp.unlink()
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make a new or renamed entry in ``directory`` durable (best effort where unsupported)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,309 @@
+"""Merging an import file into the library: matching its papers, planning, applying, undoing.
+
+Rules (documented in ``docs/export.md``):
+
+- A paper is matched by its id (when the paper is in the corpus or the library), else by
+  its title: the id is derived from the normalised title, so a hand-written ``- [ ] Title``
+  matches whatever the case, accents or punctuation. Anything else is reported, not guessed.
+- Bookmarks, tags and list membership are only ever *added*; read status is set to what the
+  file says (ticked or not); a note is set when the file has one for the paper (a paper
+  without a note in the file keeps its note). Import never deletes anything else.
+- The whole import is one change: one undoable step in the reader (``store.batch``), and
+  from the command line it is recorded so ``paperview import --undo`` reverts it.
+- Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..library import LibraryStore, Queries, Target
+from ..models import Paper
+from ..text import fold, paper_id
+from .markdown import note_lines
+from .records import ImportDocument, ImportEntry, by_id
+
+UNDO_FILENAME = "last-import.json"
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a file would change, and what could not be matched.
+
+    Every change names papers as targets (the corpus ``Paper`` when there is one, so its
+    title is remembered, else the bare id).
+    """
+
+    file: str
+    matched: int
+    bookmark: tuple[Target, ...] = ()
+    mark_read: tuple[Target, ...] = ()
+    mark_unread: tuple[Target, ...] = ()
+    tags: tuple[tuple[str, tuple[Target, ...]], ...] = ()
+    notes: tuple[tuple[Target, str, str], ...] = ()  # (paper, new text, old text)
+    lists: tuple[tuple[str, tuple[Target, ...], bool], ...] = ()  # (name, papers, new list)
+    unmatched: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def changes(self) -> int:
+        """How many papers' annotations change, counted per kind of change."""
+        return (
+            len(self.bookmark)
+            + len(self.mark_read)
+            + len(self.mark_unread)
+            + sum(len(papers) for _, papers in self.tags)
+            + len(self.notes)
+            + sum(len(papers) for _, papers, _ in self.lists)
+        )
+
+    def report(self, *, dry_run: bool = False) -> list[str]:
+        """One line per kind of change, then one per paper not matched and per problem."""
+        verb = (lambda text: f"would {text}") if dry_run else _past
+        lines: list[str] = []
+        if self.bookmark:
+            lines.append(verb(f"bookmark {_papers(self.bookmark)}"))
+        if self.mark_read:
+            lines.append(verb(f"mark {_papers(self.mark_read)} read"))
+        if self.mark_unread:
+            lines.append(verb(f"mark {_papers(self.mark_unread)} unread"))
+        for tag, papers in self.tags:
+            lines.append(verb(f"tag {_papers(papers)} {tag!r}"))
+        if self.notes:
+            lines.append(verb(f"set the note of {_papers(self.notes)}"))
+        for name, papers, new in self.lists:
+            extra = " (a new list)" if new else ""
+            lines.append(verb(f"add {_papers(papers)} to {name!r}{extra}"))
+        if not lines:
+            lines.append(f"nothing to change: the library already matches {self.file}")
+        lines += [f"could not match {item}" for item in self.unmatched]
+        lines += self.problems
+        return lines
+
+
+def _past(text: str) -> str:
+    verb, _, rest = text.partition(" ")
+    done = {"bookmark": "bookmarked", "mark": "marked", "tag": "tagged", "set": "set"}
+    return f"{done.get(verb, verb + 'ed')} {rest}"
+
+
+def _papers(items: Sequence[object]) -> str:
+    return "1 paper" if len(items) == 1 else f"{len(items)} papers"
+
+
+def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Queries) -> ImportPlan:
+    """Match the document's entries and work out what importing it would change."""
+    library = library.view()  # one consistent snapshot
+    corpus = by_id(papers)
+    known = library.annotated_ids()
+    seen: dict[str, str] = {}
+    unmatched: list[str] = []
+    problems = list(document.problems)
+    matches: list[tuple[ImportEntry, str]] = []
+    for entry in document.entries:
+        found = _match(entry, corpus, known)
+        if found is None:
+            unmatched.append(_describe(entry))
+        elif found in seen:
+            problems.append(f"{entry.where}: the same paper as {seen[found]}; ignored")
+        else:
+            seen[found] = entry.where
+            matches.append((entry, found))
+
+    def target(paper: str) -> Target:
+        return corpus.get(paper, paper)
+
+    bookmark, mark_read, mark_unread = [], [], []
+    tags: dict[str, tuple[str, list[Target]]] = {}
+    notes: list[tuple[Target, str, str]] = []
+    lists: dict[str, tuple[str, list[Target], bool]] = {}
+    for entry, found in matches:
+        if entry.bookmarked and not library.is_bookmarked(found):
+            bookmark.append(target(found))
+        if entry.read is True and not library.is_read(found):
+            mark_read.append(target(found))
+        elif entry.read is False and library.is_read(found):
+            mark_unread.append(target(found))
+        has = {fold(tag) for tag in library.tags_of(found)}
+        for tag in entry.tags:
+            if fold(tag) not in has:
+                tags.setdefault(fold(tag), (tag, []))[1].append(target(found))
+        old_note = library.note(found)
+        if entry.note is not None and note_lines(entry.note) != note_lines(old_note):
+            notes.append((target(found), entry.note, old_note))
+        for name in entry.lists:
+            existing = library.reading_list(name)
+            if existing is None or found not in existing.ids:
+                key = fold(name)
+                spelled = existing.name if existing is not None else name
+                lists.setdefault(key, (spelled, [], existing is None))[1].append(target(found))
+    for key, (_, items, _) in lists.items():  # a JSON export gives each list's order
+        _sort_by(items, document.list_order.get(key, ()))
+    return ImportPlan(
+        file=document.file,
+        matched=len(matches),
+        bookmark=tuple(bookmark),
+        mark_read=tuple(mark_read),
+        mark_unread=tuple(mark_unread),
+        tags=tuple((tag, tuple(items)) for tag, items in tags.values()),
+        notes=tuple(notes),
+        lists=tuple((name, tuple(items), new) for name, items, new in lists.values()),
+        unmatched=tuple(unmatched),
+        problems=tuple(problems),
+    )
+
+
+def _sort_by(items: list[Target], order: Sequence[str]) -> None:
+    """Sort ``items`` (in place, stably) by their ids' positions in ``order``; others last."""
+    position = {paper: index for index, paper in enumerate(order)}
+    items.sort(key=lambda item: position.get(_ids([item])[0], len(position)))
+
+
+def _match(entry: ImportEntry, corpus: dict[str, Paper], known: frozenset[str]) -> str | None:
+    if entry.id and (entry.id in corpus or entry.id in known):
+        return entry.id
+    if entry.title:
+        derived = paper_id(entry.title)
+        if derived in corpus or derived in known:
+            return derived
+    return None
+
+
+def _describe(entry: ImportEntry) -> str:
+    title = repr(_short(entry.title)) if entry.title else "(no title)"
+    named = f"id {entry.id} or title {title}" if entry.id else f"title {title}"
+    return f"{entry.where}: no paper with {named} in the corpus or the library"
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def apply_import(plan: ImportPlan, store: LibraryStore) -> str | None:
+    """Make the planned changes as one undoable change; returns its description, or None
+    when there was nothing to change. Raises the store's ``LibraryError`` on failure (then
+    nothing was changed)."""
+    if not plan.changes:
+        return None
+    description = f"import {Path(plan.file).name}"
+    with store.batch(description):
+        if plan.bookmark:
+            store.bookmark(plan.bookmark)
+        if plan.mark_read:
+            store.mark_read(plan.mark_read)
+        if plan.mark_unread:
+            store.mark_unread(plan.mark_unread)
+        for tag, papers in plan.tags:
+            store.add_tag(tag, papers)
+        for paper, text, _ in plan.notes:
+            store.set_note(paper, text)
+        for name, papers, _ in plan.lists:
+            store.add_to_list(name, papers, create=True)
+    return description
+
+
+# --- undoing an import made from the command line -------------------------------------------
+
+
+def _ids(targets: Iterable[Target]) -> list[str]:
+    return [item if isinstance(item, str) else item.id for item in targets]
+
+
+@dataclass(frozen=True)
+class ImportUndo:
+    """How to revert an applied import: the reverse of each change it made."""
+
+    file: str
+    unbookmark: tuple[str, ...] = ()
+    mark_unread: tuple[str, ...] = ()
+    mark_read: tuple[str, ...] = ()
+    untag: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()  # (paper, text to restore; "" deletes)
+    unlist: tuple[tuple[str, tuple[str, ...], bool], ...] = ()  # (name, ids, list was new)
+
+    @classmethod
+    def of(cls, plan: ImportPlan) -> ImportUndo:
+        """The undo of ``plan`` (to be computed before applying it)."""
+        return cls(
+            file=plan.file,
+            unbookmark=tuple(_ids(plan.bookmark)),
+            mark_unread=tuple(_ids(plan.mark_read)),
+            mark_read=tuple(_ids(plan.mark_unread)),
+            untag=tuple((tag, tuple(_ids(papers))) for tag, papers in plan.tags),
+            notes=tuple((_ids([paper])[0], old) for paper, _, old in plan.notes),
+            unlist=tuple((name, tuple(_ids(papers)), new) for name, papers, new in plan.lists),
+        )
+
+    def to_json(self) -> str:
+        """The record as JSON text."""
+        return json.dumps(
+            {
+                "format": "paperview-import-undo",
+                "version": 1,
+                "file": self.file,
+                "unbookmark": list(self.unbookmark),
+                "mark_unread": list(self.mark_unread),
+                "mark_read": list(self.mark_read),
+                "untag": [[tag, list(ids)] for tag, ids in self.untag],
+                "notes": [list(item) for item in self.notes],
+                "unlist": [[name, list(ids), delete] for name, ids, delete in self.unlist],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportUndo:
+        """Read a record; ``ValueError`` (one line) when it is not one."""
+        try:
+            data = json.loads(text)
+            if data.get("format") != "paperview-import-undo" or data.get("version") != 1:
+                raise ValueError("not an import undo record")
+            return cls(
+                file=str(data["file"]),
+                unbookmark=tuple(map(str, data["unbookmark"])),
+                mark_unread=tuple(map(str, data["mark_unread"])),
+                mark_read=tuple(map(str, data["mark_read"])),
+                untag=tuple((str(tag), tuple(map(str, ids))) for tag, ids in data["untag"]),
+                notes=tuple((str(paper), str(text)) for paper, text in data["notes"]),
+                unlist=tuple(
+                    (str(name), tuple(map(str, ids)), bool(delete))
+                    for name, ids, delete in data["unlist"]
+                ),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as failure:
+            raise ValueError(f"damaged undo record ({failure})") from None
+
+    def apply(self, store: LibraryStore) -> str:
+        """Revert the import as one undoable change; returns its description."""
+        description = f"undo import of {Path(self.file).name}"
+        with store.batch(description):
+            if self.unbookmark:
+                store.unbookmark(self.unbookmark)
+            if self.mark_unread:
+                store.mark_unread(self.mark_unread)
+            if self.mark_read:
+                store.mark_read(self.mark_read)
+            for tag, ids in self.untag:
+                store.remove_tag(tag, ids)
+            for paper, text in self.notes:
+                store.set_note(paper, text)
+            for name, ids, created in self.unlist:
+                found = store.reading_list(name)
+                if found is None:
+                    continue
+                if created and set(found.ids) <= set(ids):
+                    store.delete_list(name)  # the import made it; nothing else is on it
+                else:
+                    store.remove_from_list(name, ids)
+        return description
+
+
+def save_undo(undo: ImportUndo, data_dir: Path) -> Path:
+    """Keep ``undo`` as the data directory's last-import record (replacing any older one)."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return write_atomic(data_dir / UNDO_FILENAME, undo.to_json().encode("utf-8"), overwrite=True)
