@@ -1,0 +1,252 @@
+"""Reader latency at 1k, 100k and 1M papers, in the real app running headless (``run_test``).
+
+Prints, per corpus size:
+
+* keystroke -> frame showing the new results: the time from a key press in the search bar
+  (typing a query one character at a time, waiting for each result) to the end of the first
+  screen refresh after the result was put in the list; both for the first (progressive)
+  result and for the complete one;
+* cursor move and page scroll -> frame at 1M papers (the list action, then the next refresh);
+
+The detail pane follows the cursor at most every 0.1 s while the cursor moves or results
+stream in (it catches up 0.1 s after things rest), so back-to-back keys measure the list;
+a lone key after a pause also redraws the paper in the same frame.
+* the longest event-loop stall while typing queries into 100k papers (a ticker on the event
+  loop notes how late it wakes; a late wake-up is a frame the UI could not draw).
+
+Measuring starts once the index has warmed up (its sort orders and typo word list, built in
+the loading worker after the first results are on screen; the time is printed). The corpus
+is generated (``benchmarks.corpus.generate_table``) and handed to the reader in
+place of the file loader, so the figures are the reader's, not the parser's. Headless means no
+terminal drawing: add the terminal's own time (a few ms) for keystroke-to-photon.
+
+Run from the repository root::
+
+    python benchmarks/bench_tui.py [SIZES]      # e.g. 1000,100000,1000000 (the default)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import generate_table  # noqa: E402
+from tui.app import PaperviewApp  # noqa: E402
+from tui.data import corpus as corpus_module  # noqa: E402
+from tui.data.models import Corpus  # noqa: E402
+from tui.screens.main import MainScreen  # noqa: E402
+from tui.widgets.paper_list import PaperList  # noqa: E402
+
+QUERIES = ("language model", "graph neural network", "diffusion transformers")
+"""Typed one character at a time; common words first, so early keys match many papers."""
+
+SIZE = (120, 40)
+
+
+@dataclass
+class Probe:
+    """Notes when a result reaches the screen: the refresh after ``PaperList.show``."""
+
+    frames: list[tuple[float, str, bool]] = field(default_factory=list)
+
+    def install(self) -> None:
+        show = PaperList.show
+        frames = self.frames
+
+        def probed(
+            widget: PaperList, papers: Sequence[Any], rows: Sequence[int], **kw: Any
+        ) -> None:
+            show(widget, papers, rows, **kw)
+            screen = widget.screen
+            if isinstance(screen, MainScreen) and screen.result is not None:
+                query, complete = screen.result.query, screen.result.complete
+                widget.app.call_after_refresh(
+                    lambda: frames.append((time.perf_counter(), query, complete))
+                )
+
+        PaperList.show = probed  # type: ignore[method-assign,assignment]
+
+    def first(self, query: str, since: float) -> float | None:
+        """When the first frame showing a result for ``query`` was drawn."""
+        return next((t for t, q, _ in self.frames if q == query and t >= since), None)
+
+    def is_complete(self, query: str, since: float) -> bool:
+        """Whether the complete result for ``query`` has been drawn."""
+        return self.complete(query, since) is not None
+
+    def complete(self, query: str, since: float) -> float | None:
+        """When the frame showing the complete result for ``query`` was drawn."""
+        return next((t for t, q, c in self.frames if q == query and c and t >= since), None)
+
+
+@dataclass
+class Ticker:
+    """Measures event-loop stalls: how late a 2 ms sleep wakes up.
+
+    Also notes the cycle collector's full passes meanwhile (the reader runs them when the
+    user is idle; a pause in the typing can let one in), so a stall can be told apart.
+    """
+
+    stalls: list[float] = field(default_factory=list)
+    full_collections: list[float] = field(default_factory=list)
+    running: bool = True
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.full_collections.append((time.perf_counter() - self._gc_started) * 1000)
+
+    async def run(self) -> None:
+        gc.callbacks.append(self._on_gc)
+        try:
+            while self.running:
+                start = time.perf_counter()
+                await asyncio.sleep(0.002)
+                self.stalls.append((time.perf_counter() - start) * 1000 - 2)
+        finally:
+            gc.callbacks.remove(self._on_gc)
+
+
+def use_corpus(papers: Sequence[Any]) -> None:
+    """Make the reader's loader return ``papers`` (no parsing, no validation)."""
+
+    def load(*_: object, **__: object) -> Corpus:
+        return Corpus.model_construct(papers=papers, files=(), problems=())
+
+    corpus_module.load_corpus = load
+
+
+async def wait_for(predicate: Callable[[], bool], pilot: Pilot[None], timeout: float = 120) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the reader did not get there")
+        await pilot.pause(0.005)
+
+
+async def frame(app: PaperviewApp) -> None:
+    """Wait for the next screen refresh."""
+    done = asyncio.Event()
+    app.call_after_refresh(done.set)
+    await done.wait()
+
+
+def summary(values: Sequence[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"median {statistics.median(ordered):6.1f}  p95 {p95:6.1f}  max {ordered[-1]:6.1f} ms"
+        f"  (n={len(ordered)})"
+    )
+
+
+async def measure(size: int, probe: Probe) -> dict[str, list[float]]:
+    """Type the queries into a reader of ``size`` papers; time frames (and more at 1M)."""
+    table = generate_table(size)
+    use_corpus(table)
+    app = PaperviewApp([ROOT / "seeds"])
+    figures: dict[str, list[float]] = {"first": [], "complete": [], "stall": []}
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await wait_for(lambda: screen.result is not None and screen.result.complete, pilot)
+        started = time.perf_counter()
+        await app.workers.wait_for_complete()  # the index's warm-up (sort orders, word list)
+        figures["warm-up"] = [(time.perf_counter() - started) * 1000]
+        await pilot.pause(0.5)
+        if size >= 1_000_000:
+            paper_list = screen.paper_list
+            paper_list.focus()
+            await frame(app)
+            for name, action in (
+                ("cursor", paper_list.action_cursor_down),
+                ("page", paper_list.action_page_down),
+            ):
+                times = []
+                for _ in range(40):
+                    start = time.perf_counter()
+                    action()
+                    await frame(app)
+                    times.append((time.perf_counter() - start) * 1000)
+                figures[name] = times[5:]  # the first moves warm the style caches
+        ticker = Ticker()
+        task = asyncio.create_task(ticker.run())
+        await pilot.press("slash")
+        for query in QUERIES:
+            await pilot.press("ctrl+a", "ctrl+k")
+            await wait_for(lambda: screen.result is not None and screen.result.query == "", pilot)
+            typed = ""
+            for char in query:
+                typed += char
+                start = time.perf_counter()
+                await pilot.press("space" if char == " " else char)
+                await wait_for(partial(probe.is_complete, typed, start), pilot)
+                first = probe.first(typed, start)
+                done = probe.complete(typed, start)
+                assert first is not None and done is not None
+                figures["first"].append((first - start) * 1000)
+                figures["complete"].append((done - start) * 1000)
+        ticker.running = False
+        await task
+        figures["stall"] = ticker.stalls
+        figures["full-gc"] = ticker.full_collections
+    return figures
+
+
+async def main() -> None:
+    """Run every size and print the figures with their targets."""
+    sizes = [
+        int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1000,100000,1000000").split(",")
+    ]
+    probe = Probe()
+    probe.install()
+    targets = {1_000: 33, 100_000: 60, 1_000_000: 150}
+    print(f"headless {SIZE[0]}x{SIZE[1]}; queries typed one key at a time: {', '.join(QUERIES)}")
+    for size in sizes:
+        started = time.perf_counter()
+        figures = await measure(size, probe)
+        target = targets.get(size)
+        print(
+            f"\n{size:,} papers (measured in {time.perf_counter() - started:.0f} s; index "
+            f"warm-up after the first results: {figures['warm-up'][0] / 1000:.1f} s)"
+        )
+        print(
+            f"  keystroke -> first results frame: {summary(figures['first'])}"
+            + (f"   target {target} ms" if target else "")
+        )
+        print(f"  keystroke -> complete results frame: {summary(figures['complete'])}")
+        if "cursor" in figures:
+            print(f"  cursor move -> frame: {summary(figures['cursor'])}   target <= 20 ms")
+            print(f"  page scroll -> frame: {summary(figures['page'])}   target <= 20 ms")
+        stalls = sorted(figures["stall"])
+        collections = figures["full-gc"]
+        print(
+            f"  event-loop stall while typing: max {stalls[-1]:.1f} ms, "
+            f"p99 {stalls[int(0.99 * (len(stalls) - 1))]:.1f} ms, "
+            f"p99.9 {stalls[int(0.999 * (len(stalls) - 1))]:.1f} ms"
+            + ("   target <= 16 ms" if size == 100_000 else "")
+        )
+        print(
+            f"  full garbage collections meanwhile: {len(collections)}"
+            + (f", longest {max(collections):.1f} ms" if collections else "")
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

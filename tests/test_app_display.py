@@ -1,0 +1,161 @@
+"""tui.display: corpus text becomes Content literally, highlighted where the search says."""
+
+from __future__ import annotations
+
+import pytest
+from textual.content import Content
+from textual.style import Style
+
+from tui import display
+from tui.data.models import Paper, PaperDate, SourceRef
+from tui.display import RowMark, RowStyles
+
+MATCH = Style(bold=True)
+STYLES = RowStyles(match=MATCH, meta=Style(dim=True), mark=Style(italic=True), emphasis=Style())
+
+NASTY = [
+    "Fixing [/] in ViT",
+    "[bold]x[/blue]",
+    "[@click=app.quit]quit[/]",
+    "objective [von Oswald et al., 2022]. However",
+    "ends in a backslash \\",
+    "$variable and [/",
+]
+
+
+def paper(title: str = "A Title", abstract: str = "An abstract.", **fields: object) -> Paper:
+    values: dict[str, object] = {
+        "id": "0123456789abcdef",
+        "title": title,
+        "abstract": abstract,
+        "authors": 3,
+        "date": PaperDate(year=2024, month=7, day=3),
+        "upvotes": 12,
+        "sources": (SourceRef(file="a.txt", line=1),),
+        "urls": (),
+    }
+    values.update(fields)
+    # model_construct: build papers the loader would never produce (raw escape bytes)
+    return Paper.model_construct(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_markup_like_text_is_kept_literally(text: str) -> None:
+    assert display.plain(text).plain == text
+    assert display.highlighted(text, [(0, 3)], MATCH).plain == text
+    row = display.list_row(paper(text), 200, styles=STYLES)
+    assert text in row.plain
+    assert display.detail_title(paper(text), (), MATCH).plain == text
+    assert display.detail_abstract(paper(abstract=text), (), MATCH, MATCH).plain == text
+
+
+def test_escape_sequences_never_survive() -> None:
+    payload = "A\x1b]0;PWNED\x07 \x1b[31mred\x1b[0m \x1b[2J title\x9b1m"
+    for content in (
+        display.plain(payload),
+        display.list_row(paper(payload), 120, styles=STYLES),
+        display.detail_title(paper(payload), [(0, 1)], MATCH),
+        display.detail_abstract(paper(abstract=payload), [(0, 1)], MATCH, MATCH),
+    ):
+        assert "\x1b" not in content.plain and "\x9b" not in content.plain
+        assert "red" in content.plain and "PWNED" not in content.plain
+    assert "\x1b" not in display.notice("Copied:", payload)
+    assert "\x1b" not in display.clipboard_text(paper(payload))
+
+
+def test_spans_highlight_exactly_the_matched_characters() -> None:
+    content = display.highlighted("graph neural networks", [(0, 5), (6, 12)], MATCH)
+    marked = [content.plain[span.start : span.end] for span in content.spans]
+    assert marked == ["graph", "neural"]
+
+
+def test_spans_out_of_range_are_clipped_not_fatal() -> None:
+    content = display.highlighted("short", [(3, 99), (50, 60)], MATCH)
+    assert [(s.start, s.end) for s in content.spans] == [(3, 5)]
+
+
+@pytest.mark.parametrize("width", [20, 40, 60, 80, 120])
+def test_list_row_is_exactly_the_width_and_keeps_the_title_start(width: int) -> None:
+    row = display.list_row(
+        paper("Graph Neural Networks for Protein Folding " * 3), width, styles=STYLES
+    )
+    assert row.cell_length == width
+    assert row.plain.startswith("  Graph Neural")
+
+
+def test_list_row_shows_date_votes_and_authors_when_wide() -> None:
+    row = display.list_row(paper(), 80, styles=STYLES).plain
+    assert "Jul 3, 2024" in row and "12↑" in row and "3👤" in row
+
+
+def test_list_row_drops_metadata_before_the_title_when_narrow() -> None:
+    row = display.list_row(paper("Tiny"), 24, styles=STYLES).plain
+    assert "Tiny" in row and "👤" not in row
+
+
+def test_list_row_unknown_values_are_blank() -> None:
+    row = display.list_row(paper(date=None, upvotes=None, authors=None), 80, styles=STYLES)
+    assert row.plain.strip() == "A Title"
+
+
+def test_list_row_mark_and_emphasis() -> None:
+    row = display.list_row(paper(), 80, mark=RowMark("★", emphasis=True), styles=STYLES)
+    assert row.plain.startswith("★ A Title")
+    assert any(span.style == STYLES.mark for span in row.spans)
+
+
+def test_detail_meta_says_what_is_not_given() -> None:
+    unknown = display.detail_meta(paper(date=None, upvotes=None, authors=None)).plain
+    assert "date not given" in unknown and "upvotes not given" in unknown
+    no_year = display.detail_meta(paper(date=PaperDate(year=None, month=11, day=11))).plain
+    assert "Nov 11 (year not given)" in no_year
+    assert "1 author ·" not in display.detail_meta(paper(authors=3)).plain
+    assert "1 author" in display.detail_meta(paper(authors=1)).plain
+
+
+def test_links_are_clickable_through_action_arguments_not_markup() -> None:
+    url = "https://example.org/a?b=c&d='x'"
+    content = display.detail_abstract(
+        paper(abstract=f"See {url} now.", urls=(url,)), (), MATCH, Style(underline=True)
+    )
+    [span] = content.spans
+    assert content.plain[span.start : span.end] == url
+    assert isinstance(span.style, Style)
+    assert span.style.meta["@click"] == ("screen.open_link", (url,))
+
+
+def test_open_target_is_the_link_or_a_web_search_for_the_title() -> None:
+    assert display.open_target(paper(urls=("https://x.org/p",))) == "https://x.org/p"
+    target = display.open_target(paper("Fixing [/] in ViT & more"))
+    assert target == display.SEARCH_URL + "Fixing+%5B%2F%5D+in+ViT+%26+more"
+
+
+def test_clipboard_text_is_title_then_link() -> None:
+    assert display.clipboard_text(paper(urls=("https://x.org/p",))) == "A Title\nhttps://x.org/p"
+    assert display.clipboard_text(paper()) == "A Title"
+
+
+def test_list_placeholder_is_plain_lines() -> None:
+    content = display.list_placeholder(["No papers match “[/]”.", "second"])
+    assert isinstance(content, Content)
+    assert content.plain == "No papers match “[/]”.\nsecond"
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 3, 5])
+def test_tiny_rows_are_still_exactly_the_width(width: int) -> None:
+    assert display.list_row(paper(), width, styles=STYLES).cell_length == width
+
+
+def test_wide_characters_are_cut_by_cells_not_characters() -> None:
+    row = display.list_row(
+        paper("数据集分析" * 10, date=None, upvotes=None, authors=None), 21, styles=STYLES
+    )
+    assert row.cell_length == 21
+    assert row.plain.endswith("…") or row.plain.endswith("… ")
+
+
+def test_list_row_highlights_only_the_visible_part_of_a_cut_title() -> None:
+    title = "Graph Neural Networks for Protein Folding"
+    row = display.list_row(paper(title), 30, spans=[(0, 5), (35, 41)], styles=STYLES)
+    matched = [row.plain[s.start : s.end] for s in row.spans if s.style == MATCH]
+    assert matched == ["Graph"]

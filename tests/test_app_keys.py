@@ -1,0 +1,122 @@
+"""Key bindings: every one has an id, the docs and help come from them, the CLI opens the app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+
+from tui.app import PaperviewApp
+from tui.cli import main
+from tui.screens.help import binding_owners, key_sections, keys_markdown
+
+KEYS_DOC = Path(__file__).resolve().parent.parent / "docs" / "keys.md"
+
+
+def test_every_binding_has_a_unique_id() -> None:
+    seen: dict[str, str] = {}
+    for title, owner in binding_owners(PaperviewApp):
+        for binding in owner.__dict__.get("BINDINGS", []):
+            assert isinstance(binding, Binding), f"{title}: use Binding(...) with an id"
+            assert binding.id, f"{title}: {binding.key} -> {binding.action} has no id"
+            assert binding.id not in seen, f"{binding.id} is used by {seen[binding.id]} too"
+            seen[binding.id] = title
+
+
+def test_the_issue_keys_are_bound() -> None:
+    rows = {row.binding_id: row for s in key_sections(PaperviewApp()) for row in s.rows}
+    expected = {
+        "search": ("/",),
+        "back": ("esc",),
+        "next-pane": ("tab",),
+        "open": ("o",),
+        "copy": ("y",),
+        "help": ("?",),
+        "command-palette": ("^p",),
+        "quit": ("q",),
+        "list.first": ("home", "g"),
+        "list.last": ("end", "G"),
+        "list.read": ("⏎",),
+        "sort": ("s",),
+        "reverse-sort": ("S",),
+    }
+    for binding_id, keys in expected.items():
+        assert rows[binding_id].keys == keys, binding_id
+    assert set(rows["list.down"].keys) == {"↓", "j"}
+    assert {"pgdn", "pgup"} <= {k for r in rows.values() for k in r.keys}
+
+
+def test_docs_keys_md_is_generated_from_the_bindings() -> None:
+    expected = keys_markdown(PaperviewApp())
+    assert KEYS_DOC.read_text(encoding="utf-8") == expected, (
+        "docs/keys.md is out of date; regenerate it with:\n"
+        "  python -c 'from tui.app import PaperviewApp; from tui.screens.help import "
+        'keys_markdown; print(keys_markdown(PaperviewApp()), end="")\' > docs/keys.md'
+    )
+
+
+def test_a_keymap_changes_what_help_lists() -> None:
+    app = PaperviewApp()
+    sections = key_sections(app, {"open": "f2,x"})
+    [row] = [row for s in sections for row in s.rows if row.binding_id == "open"]
+    assert row.keys == ("f2", "x")
+
+
+def test_open_refuses_to_run_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["open", "nothing.txt"]) == 2
+    assert "needs a terminal" in capsys.readouterr().err
+
+
+def test_open_passes_paths_options_and_data_dir_to_the_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    made: list[PaperviewApp] = []
+
+    def fake_run(self: PaperviewApp) -> None:
+        made.append(self)
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(PaperviewApp, "run", fake_run)
+    corpus = tmp_path / "a.txt"
+    assert main([str(corpus), "--max-size", "5", "--data-dir", str(tmp_path / "d")]) == 0
+    [app] = made
+    assert app.paths == [corpus]
+    assert app.read_options is not None and app.read_options.max_size == 5 * 2**20
+    assert app.data_dir == tmp_path / "d"
+
+
+@pytest.mark.slow
+def test_help_and_plain_commands_never_import_textual() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    try:\n"
+        "        main(['open', '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_the_app_module_defers_the_data_layer_to_the_loading_worker() -> None:
+    code = (
+        "import sys\n"
+        "import tui.app\n"
+        "heavy = [m for m in ('pydantic', 'rapidfuzz', 'tui.data.models') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,202 @@
+"""PaperList: a virtual list that draws only visible rows, with a cursor, mouse and marks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
+from typing import ClassVar, overload
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.content import Content
+
+from tui.app import style_sheets
+from tui.data.models import Paper, PaperDate, SourceRef
+from tui.display import RowMark
+from tui.widgets.paper_list import PaperList
+
+
+def make_paper(i: int) -> Paper:
+    return Paper.model_construct(
+        id=f"{i:016x}",
+        title=f"Paper number {i}",
+        abstract="",
+        authors=1 + i % 5,
+        date=PaperDate.model_construct(year=2024, month=1 + i % 12, day=1),
+        upvotes=i % 100,
+        sources=(SourceRef.model_construct(file="gen", line=i + 1),),
+        urls=(),
+    )
+
+
+class CountingPapers(Sequence[Paper]):
+    """A corpus of ``size`` papers that counts how many it was asked to build."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.built: set[int] = set()
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        assert isinstance(index, int), "the list never slices the corpus"
+        self.built.add(index)
+        return make_paper(index)
+
+    def __iter__(self) -> Iterator[Paper]:
+        raise AssertionError("the list never walks the corpus")
+
+
+class ListApp(App[None]):
+    """A bare host for the list (with the real styles), recording what it reports."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = style_sheets()
+
+    def __init__(self, papers: Sequence[Paper], rows: Sequence[int]) -> None:
+        super().__init__()
+        self.papers = papers
+        self.rows = rows
+        self.highlighted: list[int | None] = []
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield PaperList()
+
+    def on_mount(self) -> None:
+        self.query_one(PaperList).show(self.papers, self.rows)
+        self.query_one(PaperList).focus()
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, message: PaperList.Highlighted) -> None:
+        self.highlighted.append(message.position)
+
+    @on(PaperList.Selected)
+    def _selected(self, message: PaperList.Selected) -> None:
+        self.selected.append(message.position)
+
+
+def line_text(paper_list: PaperList, y: int) -> str:
+    return paper_list.render_line(y).text
+
+
+async def test_a_million_rows_build_only_the_visible_papers() -> None:
+    papers = CountingPapers(1_000_000)
+    app = ListApp(papers, range(1_000_000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        assert paper_list.virtual_size.height == 1_000_000
+        assert len(papers.built) <= 24
+        await pilot.press("G")
+        await pilot.pause()
+        assert paper_list.position == 999_999
+        assert "Paper number 999999" in line_text(paper_list, paper_list.size.height - 1)
+        assert len(papers.built) <= 48
+
+
+async def test_keys_move_the_cursor_and_report_it() -> None:
+    app = ListApp([make_paper(i) for i in range(100)], list(range(100)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        height = paper_list.scrollable_content_region.height
+        await pilot.press("j", "j", "down", "k")
+        assert paper_list.cursor_row == 2
+        await pilot.press("pagedown")
+        assert paper_list.cursor_row == 2 + height
+        assert paper_list.scroll_offset.y == height  # the cursor kept its place on screen
+        await pilot.press("ctrl+u")
+        assert paper_list.cursor_row == 2 + height - height // 2
+        await pilot.press("G")
+        assert paper_list.cursor_row == 99
+        await pilot.press("j")  # stays on the last row
+        assert paper_list.cursor_row == 99
+        await pilot.press("g")
+        assert paper_list.cursor_row == 0 and paper_list.scroll_offset.y == 0
+        await pilot.press("end", "home", "enter")
+        await pilot.pause()
+        assert app.highlighted[-1] == 0
+        assert app.selected == [0]
+
+
+async def test_rows_show_result_order_and_the_cursor_is_drawn_differently() -> None:
+    papers = [make_paper(i) for i in range(10)]
+    app = ListApp(papers, [7, 3, 5])
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        assert "Paper number 7" in line_text(paper_list, 0)
+        assert "Paper number 3" in line_text(paper_list, 1)
+        assert line_text(paper_list, 3).strip() == ""
+        cursor_style = paper_list.render_line(0)._segments[0].style
+        other_style = paper_list.render_line(1)._segments[0].style
+        assert cursor_style != other_style
+
+
+async def test_click_selects_and_double_click_reads() -> None:
+    app = ListApp([make_paper(i) for i in range(20)], list(range(20)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        top = paper_list.content_region.y - paper_list.region.y
+        await pilot.click(PaperList, offset=(5, top + 3))
+        assert paper_list.cursor_row == 3
+        assert app.selected == []
+        await pilot.double_click(PaperList, offset=(5, top + 4))
+        await pilot.pause()
+        assert paper_list.cursor_row == 4
+        assert app.selected == [4]
+
+
+async def test_mouse_wheel_scrolls() -> None:
+    app = ListApp([make_paper(i) for i in range(200)], list(range(200)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        for _ in range(3):
+            paper_list.post_message(
+                events.MouseScrollDown(paper_list, 2, 2, 0, 1, 0, False, False, False)
+            )
+        await pilot.pause(0.2)
+        assert paper_list.scroll_offset.y > 0
+
+
+async def test_empty_list_shows_its_placeholder() -> None:
+    app = ListApp([make_paper(0)], [])
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        paper_list.set_placeholder(Content("No papers match “[/]”."))
+        await pilot.pause()
+        assert "No papers match “[/]”." in line_text(paper_list, 0)
+        assert paper_list.position is None
+        assert app.highlighted[-1] is None
+
+
+async def test_marks_come_from_the_marker_and_one_row_can_be_refreshed() -> None:
+    papers = [make_paper(i) for i in range(10)]
+    app = ListApp(papers, list(range(10)))
+    starred: set[str] = set()
+    asked: list[str] = []
+
+    def marker(paper: Paper) -> RowMark:
+        asked.append(paper.id)
+        return RowMark("★") if paper.id in starred else RowMark()
+
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        paper_list.set_marker(marker)
+        await pilot.pause()
+        assert not line_text(paper_list, 2).startswith("★")
+        asked.clear()
+        starred.add(papers[2].id)
+        paper_list.refresh_paper(2)
+        await pilot.pause()
+        assert line_text(paper_list, 2).startswith("★ Paper number 2")
+        assert asked == [papers[2].id]  # only that row was drawn again

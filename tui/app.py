@@ -1,0 +1,124 @@
+"""The paperview Textual app: wiring only. The reader itself is :class:`MainScreen`.
+
+Everything the app reads from the environment comes in through the constructor (the corpus
+paths, how to read them, the data directory), so tests hand it temporary files. Start-up is
+kept light: the data layer (pydantic models, rapidfuzz) is imported by the loading worker
+after the first frame, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+
+from .resources import seeds_dir, styles_dir
+from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from .data.sources import ReadOptions
+
+
+def _paper_commands() -> type[Provider]:
+    from .providers import PaperCommands  # imported when the palette first opens
+
+    return PaperCommands
+
+
+def style_sheets() -> list[str | PurePath]:
+    """Every ``styles/*.tcss`` file, in name order (a screen's own CSS would be ignored)."""
+    return sorted(styles_dir().glob("*.tcss"))
+
+
+class PaperviewApp(App[None]):
+    """A keyboard-driven reader for research-paper listings."""
+
+    TITLE = "paperview"
+    CSS_PATH: ClassVar[list[str | PurePath]] = style_sheets()
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS,
+        lambda: _paper_commands(),
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="quit-anywhere",
+            tooltip="Quit, even while typing",
+        ),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Show the keys"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            id="command-palette",
+            tooltip="Every command, and jump to a paper by title",
+        ),
+    ]
+
+    def __init__(
+        self,
+        paths: Sequence[Path] = (),
+        read_options: ReadOptions | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
+        """Create the app.
+
+        Args:
+            paths: Corpus files or directories; the bundled corpus when empty.
+            read_options: How to read them (size cap, encoding); defaults when None.
+            data_dir: Where the user's library lives (bookmarks, read state); the library
+                chooses its default location when None.
+        """
+        super().__init__()
+        self.paths: list[Path] = list(paths) or [seeds_dir()]
+        """The corpus inputs."""
+        self.read_options = read_options
+        """How the inputs are read."""
+        self.data_dir = data_dir
+        """The library's directory (None: the default location)."""
+        self.keymap_overrides: dict[str, str] = {}
+        """The keymap in force (binding id -> keys), for the help screen and the palette."""
+
+    def get_default_screen(self) -> Screen[None]:
+        """The reader."""
+        return MainScreen(self.paths, self.read_options)
+
+    def set_keymap(self, keymap: Mapping[str, str]) -> None:
+        """Replace the keymap (binding id -> keys) and remember it for the help."""
+        self.keymap_overrides = dict(keymap)
+        super().set_keymap(keymap)
+
+    def update_keymap(self, keymap: Mapping[str, str]) -> None:
+        """Merge ``keymap`` into the keymap and remember it for the help."""
+        self.keymap_overrides.update(keymap)
+        super().update_keymap(keymap)
+
+    def action_help(self) -> None:
+        """Show the keys (generated from the bindings and the keymap)."""
+        from .screens.help import HelpScreen, key_sections
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(key_sections(self, self.keymap_overrides)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands (theme, quit, screenshot...) and every reader command."""
+        from .providers import reader_commands
+
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            yield from reader_commands(screen)

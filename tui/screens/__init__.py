@@ -1,0 +1,1 @@
+"""The reader's screens: the main reader and its dialogs (help, problems)."""

@@ -1,0 +1,151 @@
+"""The detail pane: one paper's title, facts, sources, links and abstract, scrollable.
+
+Like the results list it is a Line-API widget: the paper is wrapped to the pane's width once,
+and only the lines on screen are drawn. Showing another paper repaints the pane alone; it
+never makes the whole screen lay itself out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .. import display
+from ..display import DetailStyles, Spans
+from .sizing import set_virtual_height
+
+if TYPE_CHECKING:
+    from ..data.models import Paper
+
+
+class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
+    """Everything about the selected paper; the abstract exactly as read."""
+
+    HELP = """
+## Paper
+
+The selected paper: title, date, upvotes, author count, where it was read, its links
+and the abstract. Query matches are highlighted. Click a link to open it, or press **o**
+to open the paper's link.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="detail.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="detail.page-up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-detail--title",
+        "paper-detail--facts",
+        "paper-detail--match",
+        "paper-detail--link",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `paper-detail--title` | The title. |
+    | `paper-detail--facts` | Date, upvotes, authors, id and sources. |
+    | `paper-detail--match` | Characters that matched the query. |
+    | `paper-detail--link` | Clickable links. |
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.paper: Paper | None = None
+        """The paper shown, if any."""
+        self._spans: Mapping[str, Spans] = {}
+        self._placeholder = Content("")
+        self._content = Content("")
+        self._lines: list[Content] = []
+        self._wrapped_width = -1
+
+    @property
+    def spans(self) -> Mapping[str, Spans]:
+        """The match ranges shown."""
+        return self._spans
+
+    @property
+    def content(self) -> Content:
+        """Everything the pane shows, before wrapping."""
+        return self._content
+
+    @property
+    def lines(self) -> list[Content]:
+        """The content wrapped to the pane's width."""
+        self._wrap()
+        return self._lines
+
+    def show(self, paper: Paper | None, spans: Mapping[str, Spans] | None = None) -> None:
+        """Show ``paper`` with the query's match ranges per field (``title``, ``abstract``)."""
+        same = paper is not None and self.paper is not None and paper.id == self.paper.id
+        self.paper = paper
+        self._spans = spans if spans is not None else {}
+        self._rebuild()
+        if not same:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_placeholder(self, placeholder: Content) -> None:
+        """What to show when no paper is selected."""
+        self._placeholder = placeholder
+        if self.paper is None:
+            self._rebuild()
+
+    def notify_style_update(self) -> None:
+        """Highlight styles come from the theme: rebuild when it changes."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self._rebuild()
+
+    def on_resize(self) -> None:
+        """Wrap again for the new width."""
+        self._wrapped_width = -1
+        self._wrap()
+
+    def _rebuild(self) -> None:
+        if self.paper is None:
+            self._content = self._placeholder
+        else:
+            styles = DetailStyles(
+                title=self.get_visual_style("paper-detail--title", partial=True),
+                facts=self.get_visual_style("paper-detail--facts", partial=True),
+                match=self.get_visual_style("paper-detail--match", partial=True),
+                link=self.get_visual_style("paper-detail--link", partial=True),
+            )
+            self._content = display.detail(self.paper, self._spans, styles)
+        self._wrapped_width = -1
+        self._wrap()
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._lines = self._content.wrap(width) if self._content else []
+        set_virtual_height(self, len(self._lines))
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line of the wrapped paper."""
+        self._wrap()
+        width = self.scrollable_content_region.width
+        style = self.visual_style
+        row = round(self.scroll_offset.y) + y
+        if row >= len(self._lines):
+            return Strip.blank(width, style.rich_style)
+        line = self._lines[row]
+        strip = Strip(line.render_segments(style), line.cell_length)
+        return strip.extend_cell_length(width, style.rich_style).crop(0, width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As tall as the wrapped paper (the pane usually fixes its own height)."""
+        return len(self._content.wrap(width)) if self._content else 0

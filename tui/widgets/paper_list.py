@@ -1,0 +1,349 @@
+"""The results list: a Line-API scrolling widget that renders only the rows on screen.
+
+It holds a reference to the corpus and to the current result (a sequence of paper
+positions, best first) and draws a row only when the row is visible, so swapping a million
+results or moving the cursor costs one frame whatever the corpus size. It knows nothing of
+search or storage: the screen tells it what to show and listens to what it reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import clamp
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .. import display
+from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
+from .sizing import set_virtual_height
+
+if TYPE_CHECKING:
+    from ..data.models import Paper
+
+SpanSource = Callable[[int], Spans]
+"""Title match ranges for the paper at a position (called for visible rows only)."""
+
+Marker = Callable[["Paper"], RowMark]
+"""The seam for per-row marks (bookmarks, unread): a paper -> its :class:`RowMark`."""
+
+
+def _no_spans(_position: int) -> Spans:
+    return NO_SPANS
+
+
+class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+    """The papers of the current result, one line each, with a cursor."""
+
+    HELP = """
+## Results
+
+The papers that match the search, best first (or in the chosen sort order).
+Matched characters are highlighted. Press **enter** (or double-click) to read one.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False, id="list.half-down"),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False, id="list.half-up"),
+        Binding("home,g", "first", "First paper", show=False, id="list.first"),
+        Binding("end,G", "last", "Last paper", show=False, id="list.last"),
+        Binding(
+            "enter", "select", "Read", id="list.read", tooltip="Read the paper in the detail pane"
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--match",
+        "paper-list--meta",
+        "paper-list--mark",
+        "paper-list--emphasis",
+        "paper-list--placeholder",
+    }
+    """
+    | Class | Description |
+    | :- | :- |
+    | `paper-list--cursor` | The row under the cursor. |
+    | `paper-list--match` | Characters that matched the query. |
+    | `paper-list--meta` | Date, upvotes and author count. |
+    | `paper-list--mark` | The mark column (bookmarks). |
+    | `paper-list--emphasis` | Titles a mark asks to stand out. |
+    | `paper-list--placeholder` | The message shown when there is nothing to list. |
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another paper (``position`` is None when the list is empty)."""
+
+        paper_list: PaperList
+        position: int | None
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest cursor position matters when several are queued."""
+            return isinstance(message, PaperList.Highlighted)
+
+    @dataclass
+    class Selected(Message):
+        """The user chose a paper to read (enter or double click)."""
+
+        paper_list: PaperList
+        position: int
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._papers: Sequence[Paper] = ()
+        self._rows: Sequence[int] = ()
+        self._spans: SpanSource = _no_spans
+        self._marker: Marker | None = None
+        self._cursor = 0
+        self._generation = 0
+        self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
+        self._versions: dict[int, int] = {}  # bumped by refresh_paper: a new cache key
+        self._placeholder: Content = Content("")
+        self._styles: RowStyles | None = None
+        self._built: LRUCache[int, Paper] = LRUCache(512)
+
+    # --- what the screen tells it --------------------------------------------------------
+
+    def show(
+        self,
+        papers: Sequence[Paper],
+        rows: Sequence[int],
+        *,
+        spans: SpanSource | None = None,
+        cursor: int = 0,
+        placeholder: Content | None = None,
+    ) -> None:
+        """Show ``rows`` (positions into ``papers``); O(1) whatever their number.
+
+        Args:
+            papers: The whole corpus.
+            rows: Positions of the papers to list, in display order.
+            spans: Title match ranges for a position (asked for visible rows only).
+            cursor: The row to put the cursor on.
+            placeholder: What to say when ``rows`` is empty.
+        """
+        if papers is not self._papers:
+            self._built.clear()
+        self._papers = papers
+        self._rows = rows
+        self._spans = spans or _no_spans
+        if placeholder is not None:
+            self._placeholder = placeholder
+        self._invalidate()
+        set_virtual_height(self, len(rows))
+        self._cursor = clamp(cursor, 0, max(0, len(rows) - 1))
+        if cursor == 0:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.position))
+
+    def set_placeholder(self, placeholder: Content) -> None:
+        """Change the message shown when there are no rows."""
+        self._placeholder = placeholder
+        if not self._rows:
+            self.refresh()
+
+    def set_marker(self, marker: Marker | None) -> None:
+        """Install the per-row mark source (the library's bookmarks and read state)."""
+        self._marker = marker
+        self._invalidate()
+        self.refresh()
+
+    def refresh_paper(self, position: int) -> None:
+        """Redraw the row of the paper at ``position`` if it is on screen (e.g. new mark)."""
+        self.refresh_papers((position,))
+
+    def refresh_papers(self, positions: Collection[int]) -> None:
+        """Redraw the rows of the papers at ``positions`` that are on screen."""
+        for position in positions:
+            self._versions[position] = self._versions.get(position, 0) + 1
+        first = round(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        for row in range(first, min(len(self._rows), first + height)):
+            if self._rows[row] in positions:
+                self.refresh_line(row)
+
+    # --- what the screen can ask ---------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[int]:
+        """The positions listed, in display order."""
+        return self._rows
+
+    @property
+    def cursor_row(self) -> int:
+        """The row the cursor is on."""
+        return self._cursor
+
+    @property
+    def position(self) -> int | None:
+        """The corpus position of the paper under the cursor, or None when empty."""
+        return self._rows[self._cursor] if self._rows else None
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on ``row`` (clamped) and bring it into view."""
+        if not self._rows:
+            return
+        row = clamp(row, 0, len(self._rows) - 1)
+        if row == self._cursor:
+            return
+        old = self._cursor
+        self._cursor = row
+        self.refresh_line(old)
+        self.refresh_line(row)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.position))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        """Move to the next paper."""
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move to the previous paper."""
+        self.move_cursor(self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        """Move one page down."""
+        self._page(self.scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        """Move one page up."""
+        self._page(-self.scrollable_content_region.height)
+
+    def action_half_page_down(self) -> None:
+        """Move half a page down."""
+        self._page(max(1, self.scrollable_content_region.height // 2))
+
+    def action_half_page_up(self) -> None:
+        """Move half a page up."""
+        self._page(-max(1, self.scrollable_content_region.height // 2))
+
+    def action_first(self) -> None:
+        """Move to the first paper."""
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        """Move to the last paper."""
+        self.move_cursor(len(self._rows) - 1)
+
+    def action_select(self) -> None:
+        """Open the paper under the cursor."""
+        if (position := self.position) is not None:
+            self.post_message(self.Selected(self, position))
+
+    def _page(self, delta: int) -> None:
+        """Scroll and move the cursor together, so it keeps its place on screen."""
+        if not self._rows:
+            return
+        self.scroll_to(y=self.scroll_offset.y + delta, animate=False, immediate=True)
+        self.move_cursor(self._cursor + delta)
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        if height <= 0:
+            return
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + height:
+            self.scroll_to(y=self._cursor - height + 1, animate=False, immediate=True)
+
+    # --- mouse ---------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor to the row; a double click opens the paper."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = round(self.scroll_offset.y) + offset.y
+        if 0 <= row < len(self._rows):
+            self.move_cursor(row)
+            if event.chain >= 2:
+                self.action_select()
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._cache.clear()
+        self._styles = None
+
+    def notify_style_update(self) -> None:
+        """The theme or the CSS changed: styles are baked into cached rows."""
+        self._invalidate()
+        super().notify_style_update()
+
+    def on_focus(self) -> None:
+        """The cursor row looks different when the list has focus."""
+        self._invalidate()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """The cursor row looks different when the list has focus."""
+        self._invalidate()
+        self.refresh()
+
+    def _row_styles(self) -> RowStyles:
+        if self._styles is None:
+            self._styles = RowStyles(
+                match=self.get_visual_style("paper-list--match", partial=True),
+                meta=self.get_visual_style("paper-list--meta", partial=True),
+                mark=self.get_visual_style("paper-list--mark", partial=True),
+                emphasis=self.get_visual_style("paper-list--emphasis", partial=True),
+            )
+        return self._styles
+
+    def _paper(self, position: int) -> Paper:
+        # A corpus may build papers on demand (PaperTable): keep the ones on screen.
+        paper = self._built.get(position)
+        if paper is None:
+            paper = self._built[position] = self._papers[position]
+        return paper
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line: a row of the result, or a line of the placeholder."""
+        width = self.scrollable_content_region.width
+        row = round(self.scroll_offset.y) + y
+        if not self._rows:
+            return self._placeholder_line(y, width)
+        if row >= len(self._rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        position = self._rows[row]
+        is_cursor = row == self._cursor
+        key = (position, is_cursor, width, self._generation, self._versions.get(position, 0))
+        strip = self._cache.get(key)
+        if strip is None:
+            paper = self._paper(position)
+            mark = self._marker(paper) if self._marker is not None else NO_MARK
+            content = display.list_row(
+                paper, width, spans=self._spans(position), mark=mark, styles=self._row_styles()
+            )
+            base = self.get_visual_style("paper-list--cursor") if is_cursor else self.visual_style
+            strip = Strip(content.render_segments(base), content.cell_length)
+            strip = strip.extend_cell_length(width, base.rich_style).crop(0, width)
+            self._cache[key] = strip
+        return strip
+
+    def _placeholder_line(self, y: int, width: int) -> Strip:
+        style = self.get_visual_style("paper-list--placeholder")
+        lines = self._placeholder.wrap(max(1, width - 2)) if self._placeholder else []
+        if y >= len(lines):
+            return Strip.blank(width, style.rich_style)
+        line = Content.assemble(" ", lines[y])
+        strip = Strip(line.render_segments(style), line.cell_length)
+        return strip.extend_cell_length(width, style.rich_style).crop(0, width)
