@@ -12,7 +12,8 @@ from conftest import WriteCorpus
 from corpus_text import ABSTRACT, Item, page
 
 from tui import __version__
-from tui.cli import main
+from tui.cli import discover, main
+from tui.data.models import Paper
 
 CITATION = "linear regression objective [von Oswald et al., 2022]. However"
 PAPER_KEYS = {
@@ -177,3 +178,84 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["papers"] == 414
+
+
+@pytest.mark.parametrize("command", sorted(discover()))
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Only the command run gets its options, so each one's --help is checked on its own.
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: paperview {command} ")
+
+
+def write_snapshot(path: Path, count: int) -> Path:
+    """``count`` arXiv records, ids ``2401.00000`` on, their dates out of id order."""
+    records = [
+        {
+            "id": f"2401.{n:05d}",
+            "title": f"Paper number {n} on sparse experts",
+            "abstract": "An abstract.",
+            "authors": "Ada Lovelace and Alan Turing",
+            "versions": [{"version": "v1", "created": f"Mon, {n % 28 + 1} Jan 2024 10:00:00 GMT"}],
+        }
+        for n in range(count)
+    ]
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def count_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the papers built from now on (a big corpus keeps columns, not papers)."""
+    built: list[str] = []
+    construct = Paper.model_construct
+
+    def counting(
+        cls: type[Paper], /, _fields_set: set[str] | None = None, **values: object
+    ) -> Paper:
+        built.append(str(values.get("id")))
+        return construct(_fields_set, **values)
+
+    monkeypatch.setattr(Paper, "model_construct", classmethod(counting))
+    return built
+
+
+def test_list_limit_on_a_big_corpus_builds_only_the_papers_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(write_snapshot(tmp_path / "arxiv.jsonl", 200))
+    code, everything, _ = run(capsys, "list", path)
+    assert code == 0 and len(everything.splitlines()) == 200
+    built = count_built(monkeypatch)
+    code, out, _ = run(capsys, "list", path, "--limit", "3")
+    assert code == 0 and out.splitlines() == everything.splitlines()[:3]
+    newest = ["2401.00027", "2401.00055", "2401.00083"]  # Jan 28, in corpus order
+    assert [line.split()[0] for line in out.splitlines()] == newest
+    assert sorted(built) == sorted(line.split()[0] for line in out.splitlines())
+
+
+def test_library_commands_on_a_big_corpus_build_only_the_papers_they_show(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(write_snapshot(tmp_path / "arxiv.jsonl", 200))
+    assert run(capsys, "bookmark", "add", "2401.00150", path)[0] == 0
+    assert run(capsys, "bookmark", "add", "2401.00007", path)[0] == 0
+    assert run(capsys, "lists", "add", "later", "2401.00042", "--corpus", path)[0] == 0
+    built = count_built(monkeypatch)
+    code, out, _ = run(capsys, "bookmarks", path)
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [
+        "2401.00150",
+        "2401.00007",
+    ]
+    assert sorted(built) == ["2401.00007", "2401.00150"]
+    built.clear()
+    code, out, _ = run(capsys, "lists", "show", "later", "--corpus", path)
+    assert code == 0 and "Paper number 42 on sparse experts" in out
+    assert built == ["2401.00042"]
+    built.clear()
+    code, out, _ = run(capsys, "export", "-o", "-", "--format", "json", path)
+    assert code == 0 and {paper["id"] for paper in json.loads(out)["papers"]} == {
+        "2401.00150",
+        "2401.00007",
+    }
+    assert sorted(built) == ["2401.00007", "2401.00150"]

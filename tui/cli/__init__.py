@@ -3,6 +3,11 @@
 ``paperview [PATH ...]`` opens the interactive reader; ``paperview COMMAND ...`` runs one of
 the commands in :mod:`tui.cli.commands` (each module there is one command). Exit status:
 0 success, 1 failure (an input unreadable, nothing found), 2 usage error.
+
+Start-up is kept light: the command modules import the data layer (pydantic, the search)
+only inside their functions, and only the command being run gets its options, so
+``paperview`` reaches the reader's first frame without loading what the reader loads later
+in a worker (``tests/test_startup_imports.py`` checks this).
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from .. import __version__
@@ -25,16 +30,25 @@ DEFAULT_COMMAND = "open"
 def discover() -> dict[str, ModuleType]:
     """The command modules, by command name, in the order their ``ORDER`` gives."""
     found = [
-        importlib.import_module(f"{commands_package.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(commands_package.__path__)
-        if not info.name.startswith("_")
+        importlib.import_module(f"{commands_package.__name__}.{name}")
+        for name in sorted(
+            file.stem
+            for folder in commands_package.__path__
+            for file in Path(folder).iterdir()
+            if file.suffix == ".py"
+        )
+        if not name.startswith("_")
     ]
     found.sort(key=lambda module: (getattr(module, "ORDER", 100), module.NAME))
     return {module.NAME: module for module in found}
 
 
-def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
-    """The argument parser, with one sub-parser per command."""
+def build_parser(
+    commands: dict[str, ModuleType], configured: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command. Only the commands named in
+    ``configured`` (all when None) get their options: the others are listed by name and
+    help, which is all ``paperview --help`` shows."""
     parser = argparse.ArgumentParser(
         prog="paperview",
         description=(
@@ -47,7 +61,8 @@ def build_parser(commands: dict[str, ModuleType]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, module in commands.items():
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        module.configure(command)
+        if configured is None or name in configured:
+            module.configure(command)
         command.set_defaults(run=module.run)
     return parser
 
@@ -56,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     commands = discover()
-    parser = build_parser(commands)
     if DEFAULT_COMMAND in commands and not _names_command(args_list, commands):
         args_list.insert(0, DEFAULT_COMMAND)
+    parser = build_parser(commands, configured=args_list[:1])
     args = parser.parse_args(args_list)
     if getattr(args, "run", None) is None:
         parser.print_help()

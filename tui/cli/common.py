@@ -7,23 +7,32 @@ Rich markup, which silently deletes text such as ``[von Oswald et al., 2022]``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..data.cache import CorpusCache
-from ..data.corpus import load_corpus
-from ..data.lookup import LookupFailed, find_paper
-from ..data.models import Corpus, Paper, Severity
-from ..data.sources import DEFAULT_MAX_SIZE, ReadOptions
-from ..data.timings import Timings
 from ..resources import seeds_dir
+
+if TYPE_CHECKING:  # the data layer is imported where it is used, not by ``paperview``'s start
+    from ..data.models import Corpus, Paper
+    from ..data.sources import ReadOptions
+    from ..data.timings import Timings
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+
+DEFAULT_MAX_SIZE = 256 * 2**20
+"""The default of ``--max-size``: :data:`tui.data.sources.DEFAULT_MAX_SIZE` (a test checks),
+repeated so that parsing the options needs no data layer."""
+
+_READING_DEFAULTS: dict[str, object] = {
+    "encoding": "utf-8",
+    "errors": "strict",
+    "max_size": DEFAULT_MAX_SIZE,
+    "no_cache": False,
+}
 
 
 class CommandError(Exception):
@@ -47,13 +56,13 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
     group = parser.add_argument_group("reading")
     group.add_argument(
         "--encoding",
-        default="utf-8",
+        default=_READING_DEFAULTS["encoding"],
         help="encoding of files without a byte-order mark (default: utf-8)",
     )
     group.add_argument(
         "--errors",
         choices=("strict", "replace"),
-        default="strict",
+        default=_READING_DEFAULTS["errors"],
         help="on undecodable bytes: skip the file (strict, default) or replace them",
     )
     group.add_argument(
@@ -81,7 +90,11 @@ def add_timings_argument(parser: argparse.ArgumentParser) -> None:
 
 def timings(args: argparse.Namespace) -> Timings | None:
     """A collector of stage timings when ``--timings`` was given."""
-    return Timings() if getattr(args, "timings", False) else None
+    if not getattr(args, "timings", False):
+        return None
+    from ..data.timings import Timings
+
+    return Timings()
 
 
 def report_timings(collected: Timings | None) -> None:
@@ -107,12 +120,22 @@ def _megabytes(text: str) -> int:
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """The reading options given on the command line."""
+    from ..data.sources import ReadOptions
+
     return ReadOptions(
         max_size=args.max_size,
         encoding=args.encoding,
         errors=args.errors,
         cache=not getattr(args, "no_cache", False),
     )
+
+
+def given_read_options(args: argparse.Namespace) -> ReadOptions | None:
+    """The reading options, or None when every one is at its default (the reader then
+    uses its defaults, and the data layer is not imported before its first frame)."""
+    if all(getattr(args, name) == value for name, value in _READING_DEFAULTS.items()):
+        return None
+    return read_options(args)
 
 
 def corpus_paths(args: argparse.Namespace) -> list[Path]:
@@ -129,6 +152,10 @@ def load(
     With ``report``, errors (data that could not be read) go to stderr one per line, and
     warnings (entries kept incomplete) are summed up in one line pointing to ``stats``.
     """
+    from ..data.cache import CorpusCache
+    from ..data.corpus import load_corpus
+    from ..data.models import Severity
+
     options = read_options(args)
     cache = CorpusCache() if options.cache else None
     corpus = load_corpus(corpus_paths(args), options, cache=cache, timings=timings)
@@ -153,6 +180,8 @@ def status(corpus: Corpus, code: int = EXIT_OK) -> int:
 
 def lookup(corpus: Corpus, needle: str) -> Paper:
     """The one paper ``needle`` names (id, id prefix or title), or a CommandError."""
+    from ..data.lookup import LookupFailed, find_paper
+
     try:
         return find_paper(corpus.papers, needle)
     except LookupFailed as failure:
@@ -176,6 +205,8 @@ def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
 
 def write_json(value: Any, stream: TextIO | None = None) -> None:
     """Write ``value`` as indented UTF-8 JSON to stdout."""
+    import json
+
     out = stream or sys.stdout
     json.dump(value, out, ensure_ascii=False, indent=2)
     out.write("\n")

@@ -7,27 +7,16 @@ store's warnings (a damaged file kept aside, a newer file shown read-only) go to
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..data.library import (
-    Annotation,
-    InvalidChange,
-    LibraryError,
-    LibraryStore,
-    ListExists,
-    NoSuchList,
-    StoreUnavailable,
-    Target,
-    open_library,
-)
-from ..data.locations import data_dir
-from ..data.lookup import MIN_ID_PREFIX
-from ..data.models import Corpus, Paper
-from ..data.text import normalise_title
 from .common import EXIT_FAILURE, EXIT_USAGE, CommandError, error, lookup
+
+if TYPE_CHECKING:  # the data layer is imported when a command runs
+    from ..data.library import Annotation, LibraryStore, Target
+    from ..data.models import Corpus, Paper
 
 
 def add_data_dir_argument(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
@@ -47,6 +36,16 @@ def add_data_dir_argument(parser: argparse.ArgumentParser, *, nested: bool = Fal
 def library(args: argparse.Namespace) -> Iterator[LibraryStore]:
     """Open the library the arguments name; report its warnings; turn its errors into
     :class:`CommandError`; close it afterwards."""
+    from ..data.library import (
+        InvalidChange,
+        LibraryError,
+        ListExists,
+        NoSuchList,
+        StoreUnavailable,
+        open_library,
+    )
+    from ..data.locations import data_dir
+
     store, warnings = open_library(data_dir(getattr(args, "data_dir", None)))
     for message in warnings:
         error(message)
@@ -79,8 +78,10 @@ def resolve(corpus: Corpus, store: LibraryStore, needle: str) -> Target:
 
 
 def _find_absent(corpus: Corpus, store: LibraryStore, needle: str) -> str | None:
-    present = {paper.id for paper in corpus.papers}
-    known = sorted(store.annotated_ids() - present)
+    from ..data.lookup import MIN_ID_PREFIX, paper_ids
+    from ..data.text import normalise_title
+
+    known = sorted(store.annotated_ids().difference(paper_ids(corpus.papers)))
     text = needle.strip().lower()
     if text in known:
         return text
@@ -102,8 +103,10 @@ def resolve_all(corpus: Corpus, store: LibraryStore, needles: Sequence[str]) -> 
     return [resolve(corpus, store, needle) for needle in needles]
 
 
-def paper_line(paper_id: str, corpus_papers: dict[str, Paper], store: LibraryStore) -> str:
-    """One line for a paper: the ``list`` row when the corpus has it, else a marked row."""
+def paper_line(paper_id: str, corpus_papers: Mapping[str, Paper], store: LibraryStore) -> str:
+    """One line for a paper: the ``list`` row when the corpus has it, else a marked row
+    (``corpus_papers``: a :class:`~tui.data.lookup.PapersById`, which builds only the papers
+    looked up)."""
     from .commands.listing import paper_row  # the commands package imports this module
 
     paper = corpus_papers.get(paper_id)

@@ -1,9 +1,13 @@
-"""Finding the one paper a user names by id, id prefix or title."""
+"""Finding papers by id, and the one paper a user names by id, id prefix or title.
+
+A columnar table (a big corpus) is searched through its ``ids`` and ``titles`` columns:
+only the papers found are built.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 
 from .models import Paper
@@ -12,6 +16,38 @@ from .text import normalise_title
 MIN_ID_PREFIX = 4
 _HEX = re.compile(r"[0-9a-f]+")
 _ARXIV = re.compile(r"(?:arxiv:)?(\S+?)(?:v\d+)?", re.IGNORECASE)
+
+
+def paper_ids(papers: Sequence[Paper]) -> Sequence[str]:
+    """The papers' ids by position: a columnar table's ``ids`` column as it is (no paper is
+    built), else each paper's id."""
+    ids: Sequence[str] | None = getattr(papers, "ids", None)
+    return ids if ids is not None else [paper.id for paper in papers]
+
+
+class PapersById(Mapping[str, Paper]):
+    """``papers`` keyed by id; a paper is built only when it is looked up.
+
+    Making the index reads the ids only (about 0.1 s per million papers), where building a
+    million papers from a columnar table takes most of a minute.
+    """
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = papers
+        self.positions = {paper_id: n for n, paper_id in enumerate(paper_ids(papers))}
+        """Each id's position in ``papers``."""
+
+    def __getitem__(self, paper_id: str) -> Paper:
+        return self.papers[self.positions[paper_id]]
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
 
 
 class LookupFailed(Exception):
@@ -35,7 +71,7 @@ def find_paper(papers: Sequence[Paper], needle: str) -> Paper:
     """
     text = needle.strip()
     lowered = text.lower()
-    ids: Sequence[str] = getattr(papers, "ids", None) or [paper.id for paper in papers]
+    ids = paper_ids(papers)
     arxiv = _ARXIV.fullmatch(text)
     for wanted_id in (text, arxiv.group(1) if arxiv else None):
         if wanted_id:

@@ -21,8 +21,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the bookmarks."""
+    from ...data.lookup import PapersById
+
     corpus = load(args, report=bool(args.paths))
-    papers = {paper.id: paper for paper in corpus.papers}
+    papers = PapersById(corpus.papers)
     with library(args) as store:
         marks = store.bookmarks()
         if args.json:

@@ -15,20 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...data.atomic import write_atomic
-from ...data.export import (
-    ExportDocument,
-    Format,
-    bookmarks_document,
-    list_document,
-    paper_document,
-    render,
-    search_document,
-)
-from ...data.library import LibraryStore
-from ...data.models import Corpus
-from ...data.search import SearchIndex
 from ..common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -41,16 +29,20 @@ from ..common import (
 )
 from ..library_args import add_data_dir_argument, library
 
+if TYPE_CHECKING:  # the data layer is imported when the command runs (cheap discovery)
+    from ...data.export import ExportDocument
+    from ...data.library import LibraryStore
+    from ...data.models import Corpus
+
 NAME = "export"
 HELP = "export bookmarks, a reading list or search results as Markdown, JSON, CSV or BibTeX"
 ORDER = 60
 
-_BY_EXTENSION = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN, ".json": Format.JSON}
-_BY_EXTENSION.update({".csv": Format.CSV, ".bib": Format.BIBTEX, ".bibtex": Format.BIBTEX})
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
+    from ...data.export import Format
+
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--bookmarks", action="store_true", help="the bookmarks (the default)")
     what.add_argument("--list", metavar="NAME", help="the reading list NAME, in its order")
@@ -88,40 +80,43 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export the chosen papers."""
+    from ...data.export import (
+        ExportError,
+        Format,
+        check_papers,
+        format_for,
+        render_bytes,
+        save,
+        summary,
+    )
+
     to_stdout = args.output == "-"
     target = None if to_stdout else Path(args.output)
-    format = args.format or _format_for(target)
+    format = args.format or (target and format_for(target)) or Format.MARKDOWN
     if target is not None and not args.force and target.exists():
         raise CommandError(f"{target} already exists; use --force to replace it", EXIT_FAILURE)
     corpus = load(args, report=bool(args.paths))
     with library(args) as store:
         document = _document(args, corpus, store)
-    if not document.records:
-        raise CommandError(f"no papers to export ({_what(document)})", EXIT_FAILURE)
-    data = render(document, format, abstracts=args.abstracts).encode("utf-8")
-    if target is None:
-        _write_stdout(data)
-        return EXIT_OK
     try:
-        written = write_atomic(target, data, overwrite=args.force)
+        check_papers(document)
+        data = render_bytes(document, format, abstracts=args.abstracts)
+        if target is None:
+            _write_stdout(data)
+            return EXIT_OK
+        written = save(target, data, overwrite=args.force)
     except FileExistsError:
         raise CommandError(f"{target} already exists; use --force to replace it") from None
-    except OSError as failure:
-        reason = (failure.strerror or str(failure)).lower()
-        raise CommandError(f"couldn't write {target}: {reason}") from None
-    count = len(document.records)
-    papers = "1 paper" if count == 1 else f"{count} papers"
-    write_lines([f"exported {papers} ({_what(document)}) to {written} as {format.label}"])
+    except ExportError as failure:
+        raise CommandError(str(failure)) from None
+    write_lines([summary(document, format, str(written))])
     return EXIT_OK
 
 
-def _format_for(target: Path | None) -> Format:
-    if target is None:
-        return Format.MARKDOWN
-    return _BY_EXTENSION.get(target.suffix.lower(), Format.MARKDOWN)
-
-
 def _document(args: argparse.Namespace, corpus: Corpus, store: LibraryStore) -> ExportDocument:
+    from ...data.export import bookmarks_document, list_document, paper_document, search_document
+    from ...data.search import SearchIndex
+
     if args.list is not None:
         return list_document(corpus.papers, store, args.list)
     if args.query is not None:
@@ -132,10 +127,6 @@ def _document(args: argparse.Namespace, corpus: Corpus, store: LibraryStore) -> 
     if args.paper is not None:
         return paper_document(lookup(corpus, args.paper), store)
     return bookmarks_document(corpus.papers, store)
-
-
-def _what(document: ExportDocument) -> str:
-    return document.heading[0].lower() + document.heading[1:]
 
 
 def _write_stdout(data: bytes) -> None:

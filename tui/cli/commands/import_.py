@@ -14,9 +14,6 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from ...data.export import ImportFileError, ImportUndo, apply_import, plan_import, read_import
-from ...data.export.merge import UNDO_FILENAME, save_undo
-from ...data.locations import data_dir
 from ..common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -60,6 +57,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import the file (or undo the last import)."""
+    from ...data.export import ImportFileError, ImportUndo, apply_import, plan_import, read_import
+    from ...data.export.merge import save_undo
+
     if args.undo:
         if args.file is not None or args.dry_run:
             raise CommandError("--undo takes no FILE and no --dry-run", EXIT_USAGE)
@@ -91,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
+    from ...data.export import ImportUndo
+    from ...data.export.merge import UNDO_FILENAME
+    from ...data.locations import data_dir
+
     record = data_dir(args.data_dir) / UNDO_FILENAME
     try:
         undo = ImportUndo.from_json(record.read_text(encoding="utf-8"))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ...data.models import Paper
-from ...data.sorting import SortKey, sort_paper_list
 from ..common import (
     add_corpus_arguments,
     add_json_argument,
@@ -16,6 +15,10 @@ from ..common import (
     write_lines,
 )
 
+if TYPE_CHECKING:
+    from ...data.models import Paper
+    from ...data.sorting import SortKey
+
 NAME = "list"
 HELP = "list the papers, one per line"
 ORDER = 20
@@ -23,6 +26,8 @@ ORDER = 20
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments."""
+    from ...data.sorting import SortKey
+
     add_corpus_arguments(parser)
     add_sort_arguments(parser, default=SortKey.DATE)
     add_limit_argument(parser)
@@ -31,6 +36,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def add_sort_arguments(parser: argparse.ArgumentParser, *, default: SortKey | None) -> None:
     """``--sort KEY`` and ``--reverse``."""
+    from ...data.sorting import SortKey
+
     keys = [key.value for key in SortKey]
     parser.add_argument(
         "--sort",
@@ -65,10 +72,12 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Print the papers."""
+    from ...data.search import SearchIndex
+
     corpus = load(args)
-    papers = sort_paper_list(corpus.papers, args.sort, reverse=args.reverse)
-    if args.limit is not None:
-        papers = papers[: args.limit]
+    # The search's sort orders read the columns: only the papers printed are built.
+    order = SearchIndex(corpus.papers).search("", sort=args.sort, reverse=args.reverse).indices
+    papers = (corpus.papers[position] for position in order[: args.limit])
     if args.json:
         write_json([paper_json(paper) for paper in papers])
     else:

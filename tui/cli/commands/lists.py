@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...data.library import LibraryStore, NoSuchList, ReadingList, list_name
 from ..common import add_corpus_arguments, error, load, write_json, write_lines
 from ..library_args import (
     add_data_dir_argument,
@@ -19,6 +19,9 @@ from ..library_args import (
     paper_line,
     resolve_all,
 )
+
+if TYPE_CHECKING:
+    from ...data.library import LibraryStore, ReadingList
 
 NAME = "lists"
 HELP = "show and edit the named reading lists"
@@ -80,6 +83,8 @@ def _add_corpus(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the action."""
+    from ...data.library import list_name
+
     with library(args) as store:
         if args.action is None:
             _print_lists(store.lists(), json=args.json)
@@ -119,8 +124,10 @@ def _print_lists(lists: tuple[ReadingList, ...], *, json: bool) -> None:
 
 def _show(args: argparse.Namespace, store: LibraryStore) -> None:
     found = _existing(store, args.name)
+    from ...data.lookup import PapersById
+
     corpus = load(args, report=bool(args.paths))
-    papers = {paper.id: paper for paper in corpus.papers}
+    papers = PapersById(corpus.papers)
     if args.json:
         write_json(
             {
@@ -140,6 +147,8 @@ def _show(args: argparse.Namespace, store: LibraryStore) -> None:
 
 
 def _edit(args: argparse.Namespace, store: LibraryStore) -> None:
+    from ...data.library import NoSuchList, list_name
+
     before = store.reading_list(list_name(args.name))
     if args.action == "remove" and before is None:
         raise NoSuchList(f"no reading list named {args.name!r}")
@@ -167,6 +176,8 @@ def _edit(args: argparse.Namespace, store: LibraryStore) -> None:
 
 
 def _existing(store: LibraryStore, name: str) -> ReadingList:
+    from ...data.library import NoSuchList
+
     found = store.reading_list(name)
     if found is None:
         raise NoSuchList(f"no reading list named {name!r}")

@@ -1,7 +1,8 @@
 """``paperview [open] [PATH ...]``: the interactive reader.
 
 Textual is imported only inside :func:`run`, so ``paperview --help`` and the plain commands
-never load it.
+never load it; the data layer (pydantic, the search) is left to the reader, which imports it
+in its loading worker after the first frame.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..common import EXIT_OK, EXIT_USAGE, add_corpus_arguments, error, read_options
+from ..common import EXIT_OK, EXIT_USAGE, add_corpus_arguments, error, given_read_options
 
 NAME = "open"
 HELP = "open the interactive reader (the default command)"
@@ -37,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
         error("the reader needs a terminal; use 'paperview list' or 'paperview show' in scripts")
         return EXIT_USAGE
     from ...app import PaperviewApp  # deferred: Textual is only needed here
-    from ...data.locations import data_dir
 
-    app = PaperviewApp(args.paths or [], read_options(args), data_dir(args.data_dir))
+    # The library resolves a missing --data-dir ($PAPERVIEW_DATA_DIR, the default) itself.
+    app = PaperviewApp(args.paths or [], given_read_options(args), args.data_dir)
     app.run()
     return app.return_code or EXIT_OK

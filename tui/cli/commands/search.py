@@ -10,11 +10,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...data.models import Paper
-from ...data.search import Library, Match, SearchIndex, parse
-from ...data.search.query import InLibrary, QueryError, leaves
 from ..common import (
     EXIT_FAILURE,
     EXIT_USAGE,
@@ -32,6 +29,10 @@ from ..common import (
 )
 from ..library_args import add_data_dir_argument, library
 from .listing import add_limit_argument, add_sort_arguments, paper_row
+
+if TYPE_CHECKING:
+    from ...data.models import Paper
+    from ...data.search import Library, Match
 
 NAME = "search"
 HELP = 'search the papers: fuzzy words, "phrases", -exclude, OR, /regex/, field:filters'
@@ -60,6 +61,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the matching papers."""
+    from ...data.search import SearchIndex, parse
+    from ...data.search.query import InLibrary, QueryError, leaves
+
     try:
         needs_library = any(isinstance(leaf, InLibrary) for leaf, _ in leaves(parse(args.query)))
     except QueryError as failure:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ...data.models import Paper
 from ..common import (
     add_corpus_arguments,
     add_json_argument,
@@ -14,6 +14,9 @@ from ..common import (
     write_json,
     write_lines,
 )
+
+if TYPE_CHECKING:
+    from ...data.models import Paper
 
 NAME = "show"
 HELP = "show one paper by id, id prefix or title"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ...data.models import Corpus
 from ..common import (
     add_corpus_arguments,
     add_json_argument,
@@ -16,6 +16,9 @@ from ..common import (
     write_json,
     write_lines,
 )
+
+if TYPE_CHECKING:
+    from ...data.models import Corpus
 
 NAME = "stats"
 HELP = "count files, entries and papers, and list the problems found"

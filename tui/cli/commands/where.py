@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ...data.library import FILENAME
-from ...data.locations import locate_data_dir
 from ..common import add_json_argument, write_json, write_lines
 from ..library_args import add_data_dir_argument
 
@@ -22,6 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the data directory and the library file."""
+    from ...data.library import FILENAME
+    from ...data.locations import locate_data_dir
+
     directory, source = locate_data_dir(args.data_dir)
     path = directory / FILENAME
     if args.json:

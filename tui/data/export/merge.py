@@ -16,7 +16,7 @@ Rules (documented in ``docs/export.md``):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,7 +163,7 @@ def _sort_by(items: list[Target], order: Sequence[str]) -> None:
     items.sort(key=lambda item: position.get(_ids([item])[0], len(position)))
 
 
-def _match(entry: ImportEntry, corpus: dict[str, Paper], known: frozenset[str]) -> str | None:
+def _match(entry: ImportEntry, corpus: Mapping[str, Paper], known: frozenset[str]) -> str | None:
     if entry.id and (entry.id in corpus or entry.id in known):
         return entry.id
     if entry.title:

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from ..library import Annotation, NoSuchList, Queries
+from ..lookup import PapersById
 from ..models import Paper
 
 
@@ -63,8 +64,13 @@ class ExportDocument:
         if self.scope is Scope.LIST:
             return f"Reading list: {self.name}"
         if self.scope is Scope.SEARCH:
-            return f"Search results: {self.name}"
+            return f"Search results: {self.name}" if self.name else "All papers"
         return "Paper" if self.scope is Scope.PAPER else "Bookmarks"
+
+    @property
+    def what(self) -> str:
+        """The heading as it reads inside a sentence: ``bookmarks``, ``reading list: To read``."""
+        return self.heading[0].lower() + self.heading[1:]
 
 
 def utc_now() -> datetime:
@@ -116,9 +122,10 @@ def _document(
     return ExportDocument(scope, records, now or utc_now(), name, order)
 
 
-def by_id(papers: Sequence[Paper]) -> dict[str, Paper]:
-    """The papers keyed by id."""
-    return {paper.id: paper for paper in papers}
+def by_id(papers: Sequence[Paper]) -> Mapping[str, Paper]:
+    """The papers keyed by id (a paper is built only when looked up: a big corpus is a
+    columnar table)."""
+    return PapersById(papers)
 
 
 def bookmarks_document(
