@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     papers = load_corpus([seeds_dir()]).papers
     index = SearchIndex(papers)
+    index.warm()  # as the reader does: abstract keys, typo word list, word index
     queries = load_queries()
     fzf = shutil.which("fzf")
     lines = fzf_lines(papers) if fzf else ""

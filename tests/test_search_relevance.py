@@ -31,7 +31,9 @@ def papers() -> Sequence[Paper]:
 
 @pytest.fixture(scope="module")
 def index(papers: Sequence[Paper]) -> SearchIndex:
-    return SearchIndex(papers)
+    index = SearchIndex(papers)
+    assert index.warm()  # as the reader does: the word index answers the abstract searches
+    return index
 
 
 def test_the_labelled_set_is_valid(papers: Sequence[Paper]) -> None:

@@ -26,9 +26,12 @@ API
     Folds every title into a search key (case, accents and hyphens removed): about 0.5 s
     per million papers. Abstract keys (ten times the work), the typo word list, numeric
     columns and sort orders are built lazily, a chunk at a time, when a search first needs
-    them; ``warm()`` builds keys and word list ahead (about 1.5 s per 100k papers) and
-    returns False if ``cancelled()`` stopped it. A :class:`PaperTable` (papers stored as
-    columns) is read without building any ``Paper``.
+    them; ``warm()`` builds keys and word list ahead, then the word index (which papers
+    hold which words, :mod:`.postings`; about 10 s per 100k papers, and skipped above
+    :data:`.postings.MAX_PAPERS` papers where it would not pay for its memory), and returns
+    False if ``cancelled()`` stopped it (calling it again resumes). Until the word index
+    is built, searches scan the abstracts (same results, slower on big corpora). A
+    :class:`PaperTable` (papers stored as columns) is read without building any ``Paper``.
 
 ``search(query, *, sort=None, reverse=False, library=None, cancelled=None) -> SearchResult``
     Runs every stage and returns the complete result. If ``cancelled()`` turns true it stops

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from ..models import Paper
 from .keys import search_key
+from .postings import WordIndex
 from .table import PaperTable
 
 CHUNK = 16_384
@@ -46,6 +47,8 @@ class Columns:
         self._numbers: dict[str, array[int]] = {}
         self._ids: Sequence[str] | None = None
         self._facets: dict[str, list[str]] = {}
+        self.words = WordIndex(self)
+        """The inverted index of title and abstract words (built by :meth:`warm`)."""
 
     @property
     def chunks(self) -> int:

@@ -172,8 +172,18 @@ class Evaluator:
 def _scan(
     columns: Columns, needle: str, candidates: Sequence[int], in_title: bool, in_abstract: bool
 ) -> list[int]:
-    """The candidates whose title and/or abstract key contains ``needle``."""
+    """The candidates whose title and/or abstract key contains ``needle``.
+
+    Where the abstracts are searched, the word index (when built) narrows the candidates
+    first; its answer is exact for a needle without whitespace in titles and abstracts.
+    """
     tk, ak = columns.title_keys, columns.abstract_keys
+    if in_abstract:
+        narrowed = columns.words.narrow(needle, candidates)
+        if narrowed is not None:
+            if in_title and needle.split() == [needle]:
+                return narrowed
+            candidates = narrowed
     if in_title and in_abstract:
         return [i for i in candidates if needle in tk[i] or needle in ak[i]]
     if in_title:

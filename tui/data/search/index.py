@@ -95,8 +95,13 @@ class SearchIndex:
         return self._columns.size
 
     def warm(self, cancelled: Cancelled | None = None) -> bool:
-        """Build the lazy parts now (abstract keys, typo word list); False if cancelled."""
-        return self._columns.warm(cancelled) and self._vocabulary.build(cancelled)
+        """Build the lazy parts now (abstract keys, typo word list, word index); False if
+        cancelled."""
+        return (
+            self._columns.warm(cancelled)
+            and self._vocabulary.build(cancelled)
+            and self._columns.words.build(cancelled)
+        )
 
     def clear_cache(self) -> None:
         """Forget the results kept for narrowing later queries (to free their memory, or to
