@@ -6,20 +6,25 @@ rules are documented for users in ``docs/export.md``.
 
 Export::
 
-    from tui.data.export import Format, bookmarks_document, default_filename, render
-    from tui.data.atomic import write_atomic
+    from tui.data.export import Format, bookmarks_document, check_papers, render, save, summary
 
-    document = bookmarks_document(corpus.papers, store)          # or list_document(...,
-    text = render(document, Format.MARKDOWN, abstracts=False,    #   name), search_document(
-                  progress=lambda done, total: ...)              #   papers, result.indices,
-    write_atomic(path, text.encode("utf-8"))                     #   query, store),
-    # FileExistsError unless overwrite=True                      #   paper_document(paper, store)
+    document = bookmarks_document(corpus.papers, store)  # or list_document(papers, store,
+    #   name), search_document(papers, result.indices, query, store), paper_document(paper, store)
+    check_papers(document)                     # ExportError: "no papers to export (bookmarks)"
+    text = render(document, Format.MARKDOWN, abstracts=False,
+                  progress=lambda done, total: ..., cancelled=lambda: worker.is_cancelled)
+    save(path, text.encode("utf-8"))           # atomic; FileExistsError unless overwrite=True,
+                                               # ExportError "couldn't write PATH: reason"
+    summary(document, Format.MARKDOWN, str(path))  # "exported 3 papers (bookmarks) to ..."
 
-``render`` calls ``progress(done, total)`` every 200 papers; ``chunks(document, format)``
-gives the text piece by piece (a header, then one piece per paper) for a worker that wants
-to check for cancellation. ``default_filename(document, format)`` is a name such as
-``paperview-list-to-read-2026-11-22.md``. Pass ``now=`` (a UTC ``datetime``) to the
-document builders for a fixed generation time.
+``render`` calls ``progress(done, total)`` every 200 papers and raises ``ExportCancelled``
+when ``cancelled()`` says so. ``render_bytes`` (same arguments) gives the UTF-8 bytes,
+encoded piece by piece: a worker encoding a 200 MB string at once would hold the interpreter
+lock, and freeze the UI, for seconds. ``chunks(document, format)`` gives the text piece by
+piece (a header, then one piece per paper). ``default_filename(document, format)`` is a name
+such as ``paperview-list-to-read-2026-11-22.md`` (``default_name`` gives it before the
+document is built); ``format_for(path)`` is the format a file name's extension asks for.
+Pass ``now=`` (a UTC ``datetime``) to the document builders for a fixed generation time.
 
 Import::
 
@@ -33,7 +38,17 @@ Import::
 
 from __future__ import annotations
 
-from .formats import Format, Progress, chunks, default_filename, render
+from .formats import (
+    ExportCancelled,
+    Format,
+    Progress,
+    chunks,
+    default_filename,
+    default_name,
+    format_for,
+    render,
+    render_bytes,
+)
 from .markdown import md_inline, md_link, safe_url, search_url
 from .merge import ImportPlan, ImportUndo, apply_import, plan_import, save_undo
 from .reader import read_import
@@ -51,9 +66,12 @@ from .records import (
     search_document,
     utc_now,
 )
+from .saving import ExportError, check_papers, papers, save, summary
 
 __all__ = [
+    "ExportCancelled",
     "ExportDocument",
+    "ExportError",
     "ExportRecord",
     "Format",
     "ImportDocument",
@@ -65,19 +83,26 @@ __all__ = [
     "Scope",
     "apply_import",
     "bookmarks_document",
+    "check_papers",
     "chunks",
     "collect",
     "default_filename",
+    "default_name",
+    "format_for",
     "list_document",
     "md_inline",
     "md_link",
     "paper_document",
+    "papers",
     "plan_import",
     "read_import",
     "render",
+    "render_bytes",
     "safe_url",
+    "save",
     "save_undo",
     "search_document",
     "search_url",
+    "summary",
     "utc_now",
 ]

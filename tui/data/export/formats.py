@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from enum import Enum
+from pathlib import PurePath
 
 from ..text import fold
 from .bibtex import write_bibtex
@@ -15,6 +17,10 @@ from .records import ExportDocument, Scope
 
 #: Called as ``progress(done, total)`` while a long export is rendered.
 Progress = Callable[[int, int], None]
+
+
+class ExportCancelled(Exception):
+    """:func:`render` stopped because its ``cancelled`` callback said so."""
 
 
 class Format(str, Enum):
@@ -34,6 +40,16 @@ class Format(str, Enum):
     def label(self) -> str:
         """The name a person knows the format by."""
         return {"md": "Markdown", "json": "JSON", "csv": "CSV", "bibtex": "BibTeX"}[self.value]
+
+
+_BY_EXTENSION = {".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN, ".json": Format.JSON}
+_BY_EXTENSION.update({".csv": Format.CSV, ".bib": Format.BIBTEX, ".bibtex": Format.BIBTEX})
+
+
+def format_for(path: str | PurePath) -> Format | None:
+    """The format a file name's extension asks for (``.md``, ``.json``, ``.csv``, ``.bib``),
+    or None for any other name."""
+    return _BY_EXTENSION.get(PurePath(path).suffix.lower())
 
 
 def chunks(document: ExportDocument, format: Format, *, abstracts: bool = False) -> Iterator[str]:
@@ -58,30 +74,73 @@ def render(
     abstracts: bool = False,
     progress: Progress | None = None,
     every: int = 200,
+    cancelled: Callable[[], bool] | None = None,
 ) -> str:
     """The whole export as text; ``progress(done, total)`` is called every ``every`` papers
-    and at the end."""
+    and at the end. :class:`ExportCancelled` is raised as soon as ``cancelled()`` (asked
+    every ``every`` papers) returns True."""
+    return "".join(_pieces(document, format, abstracts, progress, every, cancelled))
+
+
+def render_bytes(
+    document: ExportDocument,
+    format: Format,
+    *,
+    abstracts: bool = False,
+    progress: Progress | None = None,
+    every: int = 200,
+    cancelled: Callable[[], bool] | None = None,
+) -> bytes:
+    """:func:`render` encoded in UTF-8, exactly what a file holds. Each piece is encoded as it
+    is made, so a worker never holds the interpreter lock to encode hundreds of megabytes at
+    once (the UI thread would freeze meanwhile)."""
+    pieces = _pieces(document, format, abstracts, progress, every, cancelled)
+    return b"".join(piece.encode("utf-8") for piece in pieces)
+
+
+def _pieces(
+    document: ExportDocument,
+    format: Format,
+    abstracts: bool,
+    progress: Progress | None,
+    every: int,
+    cancelled: Callable[[], bool] | None,
+) -> Iterator[str]:
     total = len(document.records)
-    parts: list[str] = []
     for index, chunk in enumerate(chunks(document, format, abstracts=abstracts)):
-        parts.append(chunk)
+        yield chunk
         done = min(index, total)  # the first chunk is the header
-        if progress is not None and done and done % every == 0:
-            progress(done, total)
+        if done and done % every == 0:
+            if cancelled is not None and cancelled():
+                raise ExportCancelled
+            if progress is not None:
+                progress(done, total)
     if progress is not None:
         progress(total, total)
-    return "".join(parts)
 
 
 def default_filename(document: ExportDocument, format: Format) -> str:
     """A file name saying what was exported and when: ``paperview-list-to-read-2026-11-22.md``."""
-    date = document.generated_at.strftime("%Y-%m-%d")
-    if document.scope is Scope.LIST and document.name:
-        what = f"list-{_slug(document.name)}"
-    elif document.scope is Scope.PAPER and document.records:
-        what = f"paper-{document.records[0].id}"
+    paper_id = document.records[0].id if document.records else None
+    return default_name(document.scope, format, document.generated_at, document.name, paper_id)
+
+
+def default_name(
+    scope: Scope,
+    format: Format,
+    when: datetime,
+    name: str | None = None,
+    paper_id: str | None = None,
+) -> str:
+    """:func:`default_filename` before the document is built (the list's ``name``, the
+    exported paper's id)."""
+    date = when.strftime("%Y-%m-%d")
+    if scope is Scope.LIST and name:
+        what = f"list-{_slug(name)}"
+    elif scope is Scope.PAPER and paper_id:
+        what = f"paper-{paper_id}"
     else:
-        what = document.scope.value
+        what = scope.value
     return f"paperview-{what.rstrip('-')}-{date}{format.extension}"
 
 

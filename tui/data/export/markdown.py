@@ -116,7 +116,7 @@ def write_markdown(document: ExportDocument, *, abstracts: bool = False) -> Iter
     records = document.records
     read = sum(1 for record in records if record.read)
     heading = document.heading
-    if document.name is not None:  # "Reading list: NAME": the name is corpus-like text
+    if document.name:  # "Reading list: NAME": the name is corpus-like text
         label, _, _ = heading.partition(": ")
         heading = f"{label}: {md_inline(document.name)}"
     summary = f"{count(len(records), 'paper')}, {read} read" if records else "no papers"
