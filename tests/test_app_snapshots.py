@@ -17,6 +17,7 @@ from app_support import settle
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+import tui.data.library.files as library_files
 from tui.app import PaperviewApp
 from tui.resources import seeds_dir
 from tui.screens.main import MainScreen
@@ -31,6 +32,8 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PaperviewApp:
     shutil.copytree(seeds_dir(), tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
+    # reading a paper records when: a fixed time keeps the detail pane the same every day
+    monkeypatch.setattr(library_files, "now", lambda: "2026-01-02T03:04:05.678Z")
     return PaperviewApp([Path("seeds")], data_dir=tmp_path / "data")
 
 

@@ -95,7 +95,7 @@ class PaperviewApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         """The reader."""
-        return MainScreen(self.paths, self.read_options)
+        return MainScreen(self.paths, self.read_options, data_dir=self.data_dir)
 
     def set_keymap(self, keymap: Mapping[str, str]) -> None:
         """Replace the keymap (binding id -> keys) and remember it for the help."""

@@ -13,7 +13,7 @@ classes, so the look stays in ``styles/*.tcss`` and follows the theme.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -23,6 +23,7 @@ from textual.style import Style
 from .data.text import sanitize
 
 if TYPE_CHECKING:  # the models import pydantic, which start-up does not wait for
+    from .data.library import Annotation
     from .data.models import Paper, Problem
 
 Spans = Sequence[tuple[int, int]]
@@ -85,6 +86,21 @@ class RowMark:
 
 
 NO_MARK = RowMark()
+
+BOOKMARK_SYMBOL = "★"
+"""The mark of a bookmarked paper in the results list."""
+
+
+def library_mark(bookmarked: bool, read: bool) -> RowMark:
+    """A row's mark: a star for a bookmark; the title stands out while the paper is unread."""
+    return _LIBRARY_MARKS[bookmarked, read]
+
+
+_LIBRARY_MARKS = {
+    (bookmarked, read): RowMark(BOOKMARK_SYMBOL if bookmarked else "", emphasis=not read)
+    for bookmarked in (False, True)
+    for read in (False, True)
+}
 
 DATE_WIDTH = 13  # " Sep 30, 2024": a space keeps it off the title
 UPVOTES_WIDTH = 6  # " 1234↑"
@@ -165,18 +181,30 @@ class DetailStyles:
     facts: Style
     match: Style
     link: Style
+    library: Style = field(default_factory=Style)
+    """The user's annotations: bookmark, read status, tags, lists and note."""
 
 
-def detail(paper: Paper, spans: Mapping[str, Spans], styles: DetailStyles) -> Content:
-    """The whole detail pane: title, facts, sources, links, then the abstract as read."""
+def detail(
+    paper: Paper,
+    spans: Mapping[str, Spans],
+    styles: DetailStyles,
+    annotation: Annotation | None = None,
+) -> Content:
+    """The whole detail pane: title, the user's annotations (if any), facts, sources, links,
+    then the abstract as read."""
     parts = [
         detail_title(paper, spans.get("title", NO_SPANS), styles.match).stylize_before(
             styles.title
         ),
+    ]
+    if annotation:
+        parts.append(detail_library(annotation).stylize_before(styles.library))
+    parts.append(
         Content.assemble(detail_meta(paper), "\n", detail_sources(paper)).stylize_before(
             styles.facts
-        ),
-    ]
+        )
+    )
     if paper.urls:
         parts.append(detail_links(paper, styles.link))
     if paper.abstract:
@@ -184,6 +212,20 @@ def detail(paper: Paper, spans: Mapping[str, Spans], styles: DetailStyles) -> Co
             detail_abstract(paper, spans.get("abstract", NO_SPANS), styles.match, styles.link)
         )
     return Content("\n\n").join(parts)
+
+
+def detail_library(annotation: Annotation) -> Content:
+    """What the user added to the paper: bookmark and read date, tags, lists, then the note."""
+    first = ["★ bookmarked"] if annotation.bookmarked else []
+    first.append(f"read {annotation.read_at[:10]}" if annotation.read_at else "unread")
+    lines = [plain(" · ".join(first))]
+    if annotation.tags:
+        lines.append(plain("tags: " + " ".join(annotation.tags)))
+    if annotation.lists:
+        lines.append(plain("lists: " + ", ".join(annotation.lists)))
+    if annotation.note.strip():
+        lines += [Content("note:"), Content(sanitize(annotation.note, keep_newlines=True))]
+    return Content("\n").join(lines)
 
 
 def detail_title(paper: Paper, spans: Spans, match: Style) -> Content:

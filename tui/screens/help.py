@@ -22,8 +22,12 @@ from textual.widgets import Static
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.search_bar import SearchBar
+from .export_dialog import ExportDialog
+from .lists import ListsScreen
 from .main import MainScreen
+from .note import NoteScreen
 from .problems import ProblemsScreen
+from .tags import TagsScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -60,6 +64,10 @@ def binding_owners(app_class: type[DOMNode]) -> tuple[tuple[str, type[DOMNode]],
         ("Search box", SearchBar),
         ("Help", HelpScreen),
         ("Problems view", ProblemsScreen),
+        ("Note editor", NoteScreen),
+        ("Tags", TagsScreen),
+        ("Reading lists", ListsScreen),
+        ("Export dialog", ExportDialog),
     )
 
 

@@ -35,11 +35,14 @@ from ..widgets.search_bar import SearchBar
 from ..widgets.status_bar import StatusBar, StatusState
 from .highlights import FieldSpans, Highlights
 from .idle import IdleCollector, freeze_loaded
+from .library import Change, LibraryLink, LibraryOpened, LibraryUpdated
 
 if TYPE_CHECKING:
-    from ..data.models import Corpus, Paper
+    from ..data.library import Annotation, LibraryStore, LibraryView
+    from ..data.models import Corpus, Paper, Problem
     from ..data.search import SearchIndex, SearchResult
     from ..data.sources import ReadOptions
+    from .lists import ListAction, ListSummary
 
 NARROW_WIDTH = 100
 """Below this many columns the list and the detail pane stack instead of sitting side by side."""
@@ -64,6 +67,13 @@ HOLD_STAGE = 0.03
 
 FIND_LIMIT = 10_000
 """How far down a new result to look for the selected paper when a later stage arrives."""
+
+LIBRARY_EVERY = 2.0
+"""Seconds between looks at the library file: other processes' changes, and another try to
+save the changes the disk refused."""
+
+BULK_LIMIT = 10_000
+"""At most this many listed papers are added to a list at once ("add all")."""
 
 
 def order_words(sort: str | None, reverse: bool, *, query: str) -> str:
@@ -146,6 +156,75 @@ class MainScreen(Screen[None]):
             id="problems",
             tooltip="Show the problems found in the inputs",
         ),
+        Binding(
+            "b",
+            "toggle_bookmark",
+            "Bookmark",
+            show=False,  # the footer must keep q and ? at 80 columns
+            id="bookmark",
+            tooltip="Bookmark the paper, or remove its bookmark",
+        ),
+        Binding(
+            "B",
+            "view_bookmarks",
+            "Bookmarks",
+            show=False,
+            id="bookmarks-view",
+            tooltip="Show only bookmarked papers (press again to show all)",
+        ),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            show=False,
+            id="read",
+            tooltip="Mark the paper read or unread (opening it marks it read)",
+        ),
+        Binding("t", "edit_tags", "Tags", show=False, id="tags", tooltip="Edit the paper's tags"),
+        Binding(
+            "n", "edit_note", "Note", show=False, id="note", tooltip="Write a note on the paper"
+        ),
+        Binding(
+            "l",
+            "manage_lists",
+            "Lists",
+            show=False,
+            id="lists",
+            tooltip="Put the paper on reading lists; create, rename, delete lists",
+        ),
+        Binding(
+            "L",
+            "view_list",
+            "View list",
+            show=False,
+            id="list-view",
+            tooltip="Show only the papers of a reading list",
+        ),
+        Binding("u", "undo", "Undo", show=False, id="undo", tooltip="Undo the last library change"),
+        Binding(
+            "ctrl+r",
+            "redo",
+            "Redo",
+            show=False,
+            id="redo",
+            tooltip="Redo the library change just undone",
+        ),
+        Binding(
+            "ctrl+s",
+            "save_library",
+            "Save library",
+            show=False,
+            id="library-save",
+            tooltip="Save library changes the disk refused (also retried every few seconds)",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            show=False,  # the footer is full at 80 columns; ? and ctrl+p list it
+            id="export",
+            tooltip="Export bookmarks, a list, the results or the paper (file or clipboard)",
+        ),
     ]
 
     # --- messages from the workers -----------------------------------------------------
@@ -184,16 +263,36 @@ class MainScreen(Screen[None]):
         generation: int
         found: Mapping[int, FieldSpans]
 
+    @dataclass
+    class CorpusIdsKnown(Message):
+        """The set of the corpus's paper ids is built (to tell which annotated papers it lacks)."""
+
+        ids: frozenset[str]
+
     def __init__(
         self,
         paths: Sequence[Path],
         read_options: ReadOptions | None = None,
         *,
+        data_dir: Path | None = None,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
         self._paths = list(paths)
         self._read_options = read_options
+        self.library = LibraryLink(self, data_dir)
+        """The user's library (opened and written in a worker)."""
+        self.library_view: LibraryView | None = None
+        """The library snapshot on screen (None until the library is open)."""
+        self.library_warnings: list[str] = []
+        """What the library said about its file (damaged, read-only...), for the problems view."""
+        self.unsaved = 0
+        """Library changes the disk refused, kept in memory until they can be saved."""
+        self.corpus_ids: frozenset[str] | None = None
+        """The ids of the corpus's papers (None until known)."""
+        self._bookmarked: frozenset[str] = frozenset()
+        self._read: frozenset[str] = frozenset()
+        self._keep_row: int | None = None
         self.corpus: Corpus | None = None
         """The loaded corpus (None while loading)."""
         self.index: SearchIndex | None = None
@@ -257,7 +356,13 @@ class MainScreen(Screen[None]):
         self.detail.set_placeholder(Content(""))
         self._update_layout()
         self._show_status()
+        self.library.open()
+        self.set_interval(LIBRARY_EVERY, self._look_at_library, name="library-clock")
         self.call_after_refresh(self._start_loading)
+
+    def on_unmount(self) -> None:
+        """Close the library (one last try to save what the disk refused)."""
+        self.library.close()
 
     def _start_loading(self) -> None:
         self._collector.start()
@@ -310,6 +415,10 @@ class MainScreen(Screen[None]):
             if worker.is_cancelled:
                 return
             self.post_message(self.IndexReady(index))
+            ids: Sequence[str] = getattr(corpus.papers, "ids", None) or [
+                paper.id for paper in corpus.papers
+            ]
+            self.post_message(self.CorpusIdsKnown(frozenset(ids)))
             if cache is not None:
                 cache.flush(lambda: worker.is_cancelled)
             index.warm()
@@ -369,7 +478,13 @@ class MainScreen(Screen[None]):
         self._generation += 1
         page = self.paper_list.scrollable_content_region.height + 1
         self._run_search(
-            self.index, self._generation, self.search_text, self.sort, self.reverse, page
+            self.index,
+            self._generation,
+            self.search_text,
+            self.sort,
+            self.reverse,
+            page,
+            self.library_view,
         )
 
     @work(thread=True, exclusive=True, group="search")
@@ -381,6 +496,7 @@ class MainScreen(Screen[None]):
         sort: str | None,
         reverse: bool,
         page: int,
+        library: LibraryView | None,
     ) -> None:
         """Post each stage of the search; stop as soon as a newer search starts.
 
@@ -395,6 +511,7 @@ class MainScreen(Screen[None]):
             query,
             sort=None if sort is None else SortKey(sort),
             reverse=reverse,
+            library=library,
             cancelled=lambda: worker.is_cancelled,
         )
         for result in stages:
@@ -403,7 +520,7 @@ class MainScreen(Screen[None]):
                 for position in result.indices[:page]:
                     if worker.is_cancelled:
                         return
-                    match = index.explain(query, position)
+                    match = index.explain(query, position, library=library)
                     found[position] = match.spans if match is not None else {}
             if worker.is_cancelled:
                 return
@@ -442,7 +559,11 @@ class MainScreen(Screen[None]):
             selected = self.paper_list.position
             if selected is not None:
                 limit = None if previous.sort != result.sort else FIND_LIMIT
-                cursor = find_row(result.indices, selected, limit) or 0
+                row = find_row(result.indices, selected, limit)
+                # a library change took the paper out of the result: stay on the same row
+                cursor = row if row is not None else (self._keep_row or 0)
+        if result.complete:
+            self._keep_row = None
         self.paper_list.show(
             self.papers,
             result.indices,
@@ -471,18 +592,25 @@ class MainScreen(Screen[None]):
         positions = self._highlights.take_pending()
         if positions and self.index is not None:
             highlights = self._highlights
-            self._run_explain(self.index, highlights.query, highlights.generation, positions)
+            self._run_explain(
+                self.index, highlights.query, highlights.generation, positions, self.library_view
+            )
 
     @work(thread=True, group="explain")
     def _run_explain(
-        self, index: SearchIndex, query: str, generation: int, positions: list[int]
+        self,
+        index: SearchIndex,
+        query: str,
+        generation: int,
+        positions: list[int],
+        library: LibraryView | None,
     ) -> None:
         """Explain why each paper matches, for the rows on screen and the detail pane."""
         found: dict[int, FieldSpans] = {}
         for position in positions:
             if generation != self._highlights.generation:
                 return  # the query changed: these spans are no longer wanted
-            match = index.explain(query, position)
+            match = index.explain(query, position, library=library)
             found[position] = match.spans if match is not None else {}
         self.post_message(self.MatchesExplained(generation, found))
 
@@ -530,12 +658,25 @@ class MainScreen(Screen[None]):
                 detail.show(None)
             return
         paper, spans = self.papers[position], self._field_spans(position)
-        if detail.paper is not paper or detail.spans is not spans:
-            detail.show(paper, spans)
+        annotation = self._annotation(paper)
+        if (
+            detail.paper is not paper
+            or detail.spans is not spans
+            or detail.annotation != annotation
+        ):
+            detail.show(paper, spans, annotation)
 
     @on(PaperList.Selected)
-    def _selected(self, _: PaperList.Selected) -> None:
+    def _selected(self, message: PaperList.Selected) -> None:
         self.detail.focus()
+        paper = self.papers[message.position]
+        if self.library_view is not None and paper.id not in self._read:
+            self.library.change(
+                partial(_mark_opened, paper),
+                positions=(message.position,),
+                research=False,  # the paper stays listed while it is read, even under is:unread
+                quiet=True,
+            )
 
     @on(Input.Submitted, "#search")
     def _submitted(self, _: Input.Submitted) -> None:
@@ -606,7 +747,284 @@ class MainScreen(Screen[None]):
         if self.corpus is None:
             self.notify("Still loading.", markup=False)
             return
-        self.app.push_screen(ProblemsScreen(self.corpus.problems))
+        self.app.push_screen(ProblemsScreen([*self.corpus.problems, *self._library_problems()]))
+
+    def _library_problems(self) -> list[Problem]:
+        from ..data.models import Problem, Severity
+
+        return [
+            Problem(file="library", reason=warning, severity=Severity.WARNING)
+            for warning in self.library_warnings
+        ]
+
+    def action_export(self) -> None:
+        """Open the export dialog (bookmarks, a reading list, the results or the paper)."""
+        from .export_dialog import ExportDialog
+
+        if self.corpus is None or self.library_view is None:
+            self.notify("Still loading.", markup=False)
+            return
+        self.app.push_screen(
+            ExportDialog(
+                self.papers,
+                positions=self.paper_list.rows,
+                query=self.search_text,
+                selected=self.selected,
+                library=self.library_view,
+            )
+        )
+
+    # --- the library ---------------------------------------------------------------------
+
+    @on(LibraryOpened)
+    def _library_opened(self, message: LibraryOpened) -> None:
+        for warning in message.warnings:
+            self.notify(display.notice(_sentence(warning)), severity="warning", markup=False)
+        self.library_warnings += message.warnings
+        self.paper_list.set_marker(self._mark)
+        self._take_view(message.view)
+        self._search()  # a query with is:, tag: or list: can run now
+        self._show_detail(self.paper_list.position)
+        self._show_status()
+
+    @on(LibraryUpdated)
+    def _library_updated(self, message: LibraryUpdated) -> None:
+        if message.notice:
+            self.notify(display.notice(message.notice), severity=message.severity, markup=False)
+        changed = self._take_view(message.view)
+        self.unsaved = message.pending
+        if changed:
+            if message.positions is None:
+                self.paper_list.set_marker(self._mark)
+            else:
+                self.paper_list.refresh_papers(message.positions)
+            self._show_detail(self.paper_list.position)
+            if message.research and self._library_filters():
+                self._keep_row = self.paper_list.cursor_row
+                self._search()
+        self._show_status()
+
+    def _take_view(self, view: LibraryView) -> bool:
+        """Show ``view`` from now on; whether it differs from the one shown."""
+        if view is self.library_view:
+            return False
+        self.library_view = view
+        self._bookmarked, self._read = view.bookmarked, view.read
+        return True
+
+    def _look_at_library(self) -> None:
+        """Retry saving what the disk refused; else pick up other processes' changes."""
+        if self.library.store is None:
+            return
+        if self.unsaved:
+            self.library.retry(asked=False)
+        else:
+            self.library.refresh()
+
+    @on(CorpusIdsKnown)
+    def _corpus_ids_known(self, message: CorpusIdsKnown) -> None:
+        self.corpus_ids = message.ids
+        self._show_status()
+
+    def _mark(self, paper: Paper) -> display.RowMark:
+        """A row's mark (called for visible rows only): O(1) set lookups."""
+        return display.library_mark(paper.id in self._bookmarked, paper.id in self._read)
+
+    def _annotation(self, paper: Paper) -> Annotation | None:
+        view = self.library_view
+        return None if view is None else view.annotation(paper.id)
+
+    def _library_filters(self) -> list[tuple[str, str]]:
+        """The query's library filters (``is:``, ``tag:``, ``list:``) as (kind, value)."""
+        if self.index is None or not self.search_text.strip():
+            return []
+        from ..data.search import QueryError, parse
+        from ..data.search.query import InLibrary, leaves
+
+        try:
+            tree = parse(self.search_text)
+        except QueryError:
+            return []
+        return [
+            (leaf.kind, leaf.value)
+            for leaf, positive in leaves(tree)
+            if isinstance(leaf, InLibrary) and positive
+        ]
+
+    def _filter_words(self) -> tuple[str, ...]:
+        """The query's library filters in words, with the papers the corpus lacks."""
+        view, ids = self.library_view, self.corpus_ids
+        words = []
+        for kind, value in self._library_filters():
+            word = value if kind == "is" else f"{kind} {value}"
+            found = view.ids(kind, value) if view is not None else None
+            if isinstance(found, frozenset) and ids is not None and (absent := len(found - ids)):
+                word += f" ({absent:,} not in this corpus)"
+            words.append(word)
+        return tuple(words)
+
+    def _paper_to_change(self) -> tuple[Paper, int] | None:
+        """The selected paper and its position, or None (and say why)."""
+        position = self.paper_list.position
+        if self.library_view is None:
+            self.notify("The library is still opening.", markup=False)
+            return None
+        if position is None:
+            self.notify("No paper selected.", severity="warning", markup=False)
+            return None
+        return self.papers[position], position
+
+    def _change(self, change: Change, position: int | None = None) -> None:
+        self.library.change(change, positions=None if position is None else (position,))
+
+    def action_toggle_bookmark(self) -> None:
+        """Bookmark the selected paper, or remove its bookmark."""
+        if (chosen := self._paper_to_change()) is not None:
+            paper, position = chosen
+            self._change(partial(_toggle_bookmark, paper), position)
+
+    def action_toggle_read(self) -> None:
+        """Mark the selected paper read, or unread."""
+        if (chosen := self._paper_to_change()) is not None:
+            paper, position = chosen
+            self._change(partial(_toggle_read, paper), position)
+
+    def action_view_bookmarks(self) -> None:
+        """Show only the bookmarked papers (the filter goes in the search bar); again: all."""
+        words = self.search_text.split()
+        if BOOKMARKED in words:
+            words = [word for word in words if word != BOOKMARKED]
+        else:
+            words.insert(0, BOOKMARKED)
+        self._set_query(" ".join(words))
+
+    def _set_query(self, text: str) -> None:
+        search = self.query_one(SearchBar)
+        search.value = text  # the Changed handler runs the search
+        search.cursor_position = len(text)
+        self.paper_list.focus()
+
+    def action_edit_tags(self) -> None:
+        """Edit the selected paper's tags."""
+        from .tags import TagsScreen
+
+        chosen = self._paper_to_change()
+        if chosen is None or self.library_view is None:
+            return
+        paper, position = chosen
+        before = self.library_view.tags_of(paper.id)
+        dialog = TagsScreen(paper.title, before, self.library_view.all_tags())
+        self.app.push_screen(dialog, partial(self._tags_chosen, paper, position, before))
+
+    def _tags_chosen(
+        self, paper: Paper, position: int, before: tuple[str, ...], tags: tuple[str, ...] | None
+    ) -> None:
+        if tags is not None:
+            self._change(partial(_set_tags, paper, before, tags), position)
+
+    def action_edit_note(self) -> None:
+        """Write or edit the note on the selected paper."""
+        from .note import NoteScreen
+
+        chosen = self._paper_to_change()
+        if chosen is None or self.library_view is None:
+            return
+        paper, position = chosen
+        note = self.library_view.note(paper.id)
+        self.app.push_screen(
+            NoteScreen(paper.title, note), partial(self._note_written, paper, position, note)
+        )
+
+    def _note_written(self, paper: Paper, position: int, before: str, text: str | None) -> None:
+        if text is not None and text != before:
+            self._change(partial(_set_note, paper, text), position)
+
+    def action_manage_lists(self) -> None:
+        """Put the selected paper on reading lists or take it off; manage the lists."""
+        from .lists import ListsScreen
+
+        chosen = self._paper_to_change()
+        if chosen is None:
+            return
+        paper, position = chosen
+        dialog = ListsScreen(self._list_summaries(paper.id), paper.title, len(self.paper_list.rows))
+        self.app.push_screen(dialog, partial(self._list_chosen, paper, position))
+
+    def action_view_list(self) -> None:
+        """Pick a reading list and show only its papers."""
+        from .lists import ListsScreen
+
+        if self.library_view is None:
+            self.notify("The library is still opening.", markup=False)
+            return
+        self.app.push_screen(ListsScreen(self._list_summaries(None)), self._list_chosen_to_view)
+
+    def _list_summaries(self, paper_id: str | None) -> list[ListSummary]:
+        from .lists import ListSummary
+
+        ids = self.corpus_ids
+        view = self.library_view
+        return [
+            ListSummary(
+                item.name,
+                len(item),
+                None if ids is None else len(set(item.ids) - ids),
+                paper_id in item.ids,
+            )
+            for item in (view.lists() if view is not None else ())
+        ]
+
+    def _list_chosen_to_view(self, action: ListAction | None) -> None:
+        if action is not None:
+            self._list_chosen(None, None, action)
+
+    def _list_chosen(
+        self, paper: Paper | None, position: int | None, action: ListAction | None
+    ) -> None:
+        if action is None:
+            return
+        name = action.name
+        if action.kind == "view":
+            if '"' in name:
+                self.notify(
+                    display.notice(
+                        f"A list whose name has a double quote can't be searched: rename “{name}”."
+                    ),
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            self._set_query(f'list:"{name}"')
+        elif action.kind == "rename":
+            self._change(partial(_rename_list, name, action.new_name))
+        elif action.kind == "delete":
+            self._change(partial(_delete_list, name))
+        elif action.kind == "add_all":
+            rows = self.paper_list.rows
+            if len(rows) > BULK_LIMIT:
+                self.notify(
+                    f"{len(rows):,} papers are listed; narrow the search to at most "
+                    f"{BULK_LIMIT:,} to add them all.",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            papers = [self.papers[row] for row in rows]
+            self._change(partial(_add_all, name, papers))
+        elif paper is not None:  # toggle, add
+            self._change(partial(_toggle_on_list, name, paper, action.kind == "add"), position)
+
+    def action_undo(self) -> None:
+        """Undo the last change to the library (bulk changes are one step)."""
+        self.library.change(_undo)
+
+    def action_redo(self) -> None:
+        """Redo the library change just undone."""
+        self.library.change(_redo)
+
+    def action_save_library(self) -> None:
+        """Try again now to save the library changes the disk refused."""
+        self.library.retry(asked=True)
 
     def goto_paper(self, position: int) -> None:
         """Put the cursor on the paper at ``position``, clearing the search if it hides it."""
@@ -651,7 +1069,11 @@ class MainScreen(Screen[None]):
                 order=order_words(self.sort, self.reverse, query=self.search_text),
                 activity=activity,
                 error=(result.error or "") if result is not None else "",
-                problems=len(self.corpus.problems) if self.corpus is not None else 0,
+                problems=(len(self.corpus.problems) if self.corpus is not None else 0)
+                + len(self.library_warnings),
+                filters=self._filter_words(),
+                unsaved=self.unsaved,
+                save_key=getattr(self.app, "keymap_overrides", {}).get("library-save", "ctrl+s"),
             )
         )
 
@@ -672,12 +1094,104 @@ class MainScreen(Screen[None]):
                 [f"This search cannot be run: {result.error}", "Press escape to clear it."]
             )
         query = self.search_text.strip()
+        if query == BOOKMARKED:
+            return display.list_placeholder(
+                [
+                    "No bookmarked papers yet.",
+                    "Press escape (or B) to list every paper, and b to bookmark one.",
+                ]
+            )
         return display.list_placeholder(
             [
                 f"No papers match “{query}”.",
                 "Try fewer or shorter words, or press escape to clear the search.",
             ]
         )
+
+
+# --- library changes (run in the library worker; each returns what to tell the user) -------
+
+BOOKMARKED = "is:bookmarked"
+"""The query filter ``B`` adds to the search bar (and takes away again)."""
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _toggle_bookmark(paper: Paper, store: LibraryStore) -> str | None:
+    store.toggle_bookmark(paper)
+    return None  # the star in the list says it
+
+
+def _toggle_read(paper: Paper, store: LibraryStore) -> str | None:
+    store.toggle_read(paper)
+    return None  # the title's weight in the list says it
+
+
+def _mark_opened(paper: Paper, store: LibraryStore) -> str | None:
+    if not store.is_read(paper.id):
+        store.mark_read([paper], undoable=False)
+    return None
+
+
+def _set_tags(
+    paper: Paper, before: tuple[str, ...], tags: tuple[str, ...], store: LibraryStore
+) -> str | None:
+    from ..data.text import fold
+
+    old = {fold(tag): tag for tag in before}
+    new = {fold(tag): tag for tag in tags}
+    if old.keys() == new.keys():
+        return None
+    with store.batch("change the tags of 1 paper"):
+        for key in old.keys() - new.keys():
+            store.remove_tag(old[key], [paper])
+        for key in new.keys() - old.keys():
+            store.add_tag(new[key], [paper])
+    return "Tags: " + (" ".join(tags) if tags else "none")
+
+
+def _set_note(paper: Paper, text: str, store: LibraryStore) -> str | None:
+    store.set_note(paper, text)
+    return "Note saved." if text.strip() else "Note deleted."
+
+
+def _toggle_on_list(name: str, paper: Paper, add: bool, store: LibraryStore) -> str | None:
+    found = store.reading_list(name)
+    if found is not None and paper.id in found.ids and not add:
+        store.remove_from_list(found.name, [paper])
+        return f"Removed from “{found.name}”."
+    if found is not None and paper.id in found.ids:
+        return f"Already on “{found.name}”."
+    store.add_to_list(name, [paper], create=True)
+    return f"Added to “{found.name if found is not None else name}”."
+
+
+def _add_all(name: str, papers: list[Paper], store: LibraryStore) -> str | None:
+    if not papers:
+        return "No papers are listed."
+    store.add_to_list(name, papers)
+    count = "1 paper" if len(papers) == 1 else f"{len(papers):,} papers"
+    return f"Added {count} to “{name}” (u undoes it)."
+
+
+def _rename_list(old: str, new: str, store: LibraryStore) -> str | None:
+    store.rename_list(old, new)
+    return f"Renamed “{old}” to “{new}”."
+
+
+def _delete_list(name: str, store: LibraryStore) -> str | None:
+    store.delete_list(name)
+    return f"Deleted the list “{name}” (u brings it back)."
+
+
+def _undo(store: LibraryStore) -> str | None:
+    return store.undo() or "Nothing to undo."
+
+
+def _redo(store: LibraryStore) -> str | None:
+    return store.redo() or "Nothing to redo."
 
 
 def _size(path: Path) -> int:

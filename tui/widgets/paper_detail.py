@@ -21,6 +21,7 @@ from ..display import DetailStyles, Spans
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
+    from ..data.library import Annotation
     from ..data.models import Paper
 
 
@@ -30,9 +31,9 @@ class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
     HELP = """
 ## Paper
 
-The selected paper: title, date, upvotes, author count, where it was read, its links
-and the abstract. Query matches are highlighted. Click a link to open it, or press **o**
-to open the paper's link.
+The selected paper: title, your bookmark, read status, tags, lists and note, then date,
+upvotes, author count, where it was read, its links and the abstract. Query matches are
+highlighted. Click a link to open it, or press **o** to open the paper's link.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,6 +50,7 @@ to open the paper's link.
         "paper-detail--facts",
         "paper-detail--match",
         "paper-detail--link",
+        "paper-detail--library",
     }
     """
     | Class | Description |
@@ -57,6 +59,7 @@ to open the paper's link.
     | `paper-detail--facts` | Date, upvotes, authors, id and sources. |
     | `paper-detail--match` | Characters that matched the query. |
     | `paper-detail--link` | Clickable links. |
+    | `paper-detail--library` | Bookmark, read status, tags, lists and note. |
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -64,6 +67,8 @@ to open the paper's link.
         self.paper: Paper | None = None
         """The paper shown, if any."""
         self._spans: Mapping[str, Spans] = {}
+        self.annotation: Annotation | None = None
+        """What the library holds about the paper shown (None: nothing, or not known yet)."""
         self._placeholder = Content("")
         self._content = Content("")
         self._lines: list[Content] = []
@@ -85,11 +90,18 @@ to open the paper's link.
         self._wrap()
         return self._lines
 
-    def show(self, paper: Paper | None, spans: Mapping[str, Spans] | None = None) -> None:
-        """Show ``paper`` with the query's match ranges per field (``title``, ``abstract``)."""
+    def show(
+        self,
+        paper: Paper | None,
+        spans: Mapping[str, Spans] | None = None,
+        annotation: Annotation | None = None,
+    ) -> None:
+        """Show ``paper`` with the query's match ranges per field (``title``, ``abstract``)
+        and what the library holds about it."""
         same = paper is not None and self.paper is not None and paper.id == self.paper.id
         self.paper = paper
         self._spans = spans if spans is not None else {}
+        self.annotation = annotation
         self._rebuild()
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -120,8 +132,9 @@ to open the paper's link.
                 facts=self.get_visual_style("paper-detail--facts", partial=True),
                 match=self.get_visual_style("paper-detail--match", partial=True),
                 link=self.get_visual_style("paper-detail--link", partial=True),
+                library=self.get_visual_style("paper-detail--library", partial=True),
             )
-            self._content = display.detail(self.paper, self._spans, styles)
+            self._content = display.detail(self.paper, self._spans, styles, self.annotation)
         self._wrapped_width = -1
         self._wrap()
         self.refresh()

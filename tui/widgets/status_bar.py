@@ -32,18 +32,27 @@ class StatusState:
     error: str = ""
     """Why the query could not be used as typed, empty when it could."""
     problems: int = 0
-    """How many problems the inputs had."""
+    """How many problems the inputs (and the library file) had."""
+    unsaved: int = 0
+    """How many library changes the disk refused, kept in memory until they can be saved."""
+    save_key: str = "ctrl+s"
+    """The key that saves them now."""
 
 
 class StatusBar(Horizontal):
     """One line under the panes; click the problems count to see them."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"status-bar--activity", "status-bar--error"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--activity",
+        "status-bar--error",
+        "status-bar--unsaved",
+    }
     """
     | Class | Description |
     | :- | :- |
     | `status-bar--activity` | What is in progress. |
     | `status-bar--error` | Why the query cannot be run. |
+    | `status-bar--unsaved` | Library changes not saved yet. |
     """
 
     class ProblemsClicked(Message):
@@ -79,6 +88,12 @@ class StatusBar(Horizontal):
         if state.error:
             style = self.get_visual_style("status-bar--error", partial=True)
             parts.append(display.plain(state.error).stylize_before(style))
+        if state.unsaved:
+            count = state.unsaved
+            changes = "1 change" if count == 1 else f"{count:,} changes"
+            style = self.get_visual_style("status-bar--unsaved", partial=True)
+            text = f"⚠ {changes} not saved yet ({state.save_key} retries)"
+            parts.append(display.plain(text).stylize_before(style))
         return Content("  ").join(parts)
 
     def on_click(self, event: events.Click) -> None:

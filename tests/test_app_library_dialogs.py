@@ -1,0 +1,266 @@
+"""The library dialogs in the reader: tags, note and reading lists, by keys and by mouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from app_support import make_app, screen_text, titles_listed, write_corpus
+from library_support import GNN, SURVEY, TABLES, ZEBRA, select, settled, stored
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from tui.screens.lists import ListsScreen
+from tui.screens.main import MainScreen
+from tui.screens.note import NoteScreen
+from tui.screens.tags import TagsScreen, parse_tags
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+async def dialog(pilot: Pilot[None], kind: type[object]) -> None:
+    for _ in range(100):
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{kind.__name__} never opened")
+
+
+def paper_id(screen: MainScreen) -> str:
+    assert screen.selected is not None
+    return screen.selected.id
+
+
+async def test_t_edits_tags_and_tag_search_finds_them(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await select(pilot, GNN)
+        await pilot.press("t")
+        await dialog(pilot, TagsScreen)
+        await pilot.press(*"llm", "space", *"Proteins,", "enter")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert stored(data_dir).tags_of(paper_id(screen)) == ("llm", "Proteins")
+        assert "tags: llm Proteins" in screen.detail.content.plain
+        await pilot.press("t")  # the box starts with the tags; take one away
+        await dialog(pilot, TagsScreen)
+        assert app.screen.query_one(Input).value == "llm Proteins"
+        assert "llm (1)" in screen_text(pilot)
+        await pilot.press(*["backspace"] * len("Proteins"), "enter")
+        await settled(pilot)
+        assert stored(data_dir).tags_of(paper_id(screen)) == ("llm",)
+        await pilot.press("u")  # one undo step restores the removed tag
+        await settled(pilot)
+        assert stored(data_dir).tags_of(paper_id(screen)) == ("llm", "Proteins")
+        await pilot.press("slash", *"tag:proteins", "enter")
+        await settled(pilot)
+        assert titles_listed(screen) == [GNN]
+
+
+async def test_a_bad_tag_is_explained_and_escape_cancels(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, GNN)
+        await pilot.press("t")
+        await dialog(pilot, TagsScreen)
+        app.screen.query_one(Input).value = "x" * 70
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TagsScreen)
+        assert "a tag has at most 64 characters" in screen_text(pilot)
+        await pilot.press("escape")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert stored(data_dir).all_tags() == {}
+
+
+def test_tags_are_split_on_spaces_and_commas_and_repeats_dropped() -> None:
+    assert parse_tags(" llm, rl  LLM,,vision ") == ("llm", "rl", "vision")
+    assert parse_tags("") == ()
+
+
+async def test_tags_dialog_works_with_the_mouse(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await select(pilot, ZEBRA)
+        await pilot.press("t")
+        await dialog(pilot, TagsScreen)
+        await pilot.press(*"stripes")
+        await pilot.click("#tags-save")
+        await settled(pilot)
+        assert stored(data_dir).tags_of(paper_id(screen)) == ("stripes",)
+        await pilot.press("t")
+        await dialog(pilot, TagsScreen)
+        await pilot.press("space", *"more")
+        await pilot.click("#tags-cancel")
+        await settled(pilot)
+        assert stored(data_dir).tags_of(paper_id(screen)) == ("stripes",)
+
+
+async def test_n_writes_a_note_kept_exactly_and_shown_literally(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await select(pilot, SURVEY)
+        await pilot.press("n")
+        await dialog(pilot, NoteScreen)
+        text = "Read [bold]this[/] first\nthen section 3"
+        app.screen.query_one(TextArea).text = text
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == text
+        assert "Read [bold]this[/] first" in screen.detail.content.plain
+        assert "Note saved." in screen_text(pilot)
+        await pilot.press("n")  # escape leaves it as it was
+        await dialog(pilot, NoteScreen)
+        assert app.screen.query_one(TextArea).text == text
+        await pilot.press("x", "escape")
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == text
+        await pilot.press("n")  # an emptied note is deleted, by clicking Save
+        await dialog(pilot, NoteScreen)
+        app.screen.query_one(TextArea).text = ""
+        await pilot.click("#note-save")
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == ""
+        await pilot.press("u")
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == text
+
+
+async def test_l_creates_a_list_toggles_the_paper_and_L_views_it(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await select(pilot, TABLES)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"To read", "enter")  # no lists yet: the name box has focus
+        await settled(pilot)
+        found = stored(data_dir).reading_list("to read")
+        assert found is not None and found.ids == (paper_id(screen),)
+        assert "lists: To read" in screen.detail.content.plain
+        await select(pilot, ZEBRA)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        assert "To read  1 paper" in screen_text(pilot)
+        await pilot.press("enter")  # the highlighted list: put the paper on it
+        await settled(pilot)
+        found = stored(data_dir).reading_list("To read")
+        assert found is not None and len(found) == 2
+        await pilot.press("L")
+        await dialog(pilot, ListsScreen)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert screen.search_text == 'list:"To read"'
+        assert sorted(titles_listed(screen)) == sorted([TABLES, ZEBRA])
+        await pilot.press("l")  # the paper is on it: enter takes it off (and out of the view)
+        await dialog(pilot, ListsScreen)
+        assert "✓ To read" in screen_text(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert len(titles_listed(screen)) == 1
+
+
+async def test_lists_rename_delete_and_undo(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await select(pilot, GNN)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"Later", "enter")
+        await settled(pilot)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press("r")
+        assert app.screen.query_one(Input).value == "Later"
+        app.screen.query_one(Input).value = "Someday"
+        await pilot.press("enter")
+        await settled(pilot)
+        assert [item.name for item in stored(data_dir).lists()] == ["Someday"]
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press("d")
+        await settled(pilot)
+        assert stored(data_dir).lists() == ()
+        assert "u brings it back" in screen_text(pilot)
+        await pilot.press("u")
+        await settled(pilot)
+        restored = stored(data_dir).reading_list("Someday")
+        assert restored is not None and len(restored) == 1
+
+
+async def test_add_all_listed_papers_is_one_undoable_step(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await select(pilot, GNN)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"Pile", "enter")
+        await settled(pilot)
+        await pilot.press("slash", *"with", "enter")  # two of the four titles
+        await settled(pilot)
+        listed = titles_listed(screen)
+        assert 1 < len(listed) < 4
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.click("#lists-add-all")
+        await settled(pilot)
+        pile = stored(data_dir).reading_list("Pile")
+        assert pile is not None and len(pile) == len({GNN, *listed})
+        await pilot.press("u")
+        await settled(pilot)
+        pile = stored(data_dir).reading_list("Pile")
+        assert pile is not None and len(pile) == 1
+
+
+async def test_lists_dialog_works_with_the_mouse(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await select(pilot, SURVEY)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"Mine", "enter")
+        await settled(pilot)
+        await select(pilot, ZEBRA)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.click("#lists-toggle")
+        await settled(pilot)
+        mine = stored(data_dir).reading_list("Mine")
+        assert mine is not None and paper_id(screen) in mine.ids
+        await pilot.press("L")
+        await dialog(pilot, ListsScreen)
+        await pilot.click("#lists-view")
+        await settled(pilot)
+        assert sorted(titles_listed(screen)) == sorted([SURVEY, ZEBRA])
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.click("#lists-close")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_list_names_show_literally(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await select(pilot, SURVEY)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        app.screen.query_one(Input).value = "[b]bold[/b] [@click=app.quit]"
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("L")
+        await dialog(pilot, ListsScreen)
+        assert "[b]bold[/b] [@click=app.quit]" in screen_text(pilot)

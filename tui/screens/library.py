@@ -1,0 +1,196 @@
+"""The reader's link to the library: opened and written off the UI thread, one change at a time.
+
+SQLite may wait up to its busy timeout for another process's lock, so nothing that touches
+the file runs on the UI thread. Every job (opening, a change, undo, a retry, picking up other
+processes' changes) goes into one queue that a thread worker drains in order, so a quick
+``b`` then ``u`` are applied in the order they were pressed. Each job reports back with a
+:class:`LibraryUpdated` message carrying the new snapshot; the screen reads only snapshots,
+which never block.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.notifications import SeverityLevel
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from ..data.library import LibraryStore, LibraryView, StoreUnavailable
+
+Change = Callable[["LibraryStore"], str | None]
+"""A change to make: given the store, make it and return what to tell the user (or None)."""
+
+
+@dataclass
+class LibraryOpened(Message):
+    """The library is open (``warnings``: a damaged file kept aside, a read-only one...)."""
+
+    view: LibraryView
+    warnings: list[str]
+
+
+@dataclass
+class LibraryUpdated(Message):
+    """A job finished: the snapshot to show from now on, and what to tell the user."""
+
+    view: LibraryView
+    notice: str
+    """What happened, in a sentence ("" when there is nothing to say)."""
+    severity: SeverityLevel
+    positions: tuple[int, ...] | None
+    """The corpus positions whose rows may look different (None: any row)."""
+    research: bool
+    """Whether a search that filters on the library should run again."""
+    pending: int
+    """How many changes the disk refused, kept in memory until they can be saved."""
+
+
+class LibraryLink:
+    """Opens the library and applies changes in a worker, in the order they were asked for."""
+
+    def __init__(self, owner: DOMNode, data_dir: Path | None) -> None:
+        self._owner = owner
+        self._data_dir = data_dir
+        self.store: LibraryStore | None = None
+        """The store, once open (read it for its ``path``; change it only through jobs)."""
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._lock = threading.Lock()
+        self._draining = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether jobs are queued or running."""
+        with self._lock:
+            return self._draining
+
+    def open(self) -> None:
+        """Open the library (the first job: every change waits for it)."""
+        self._submit(self._open)
+
+    def change(
+        self,
+        change: Change,
+        *,
+        positions: tuple[int, ...] | None = None,
+        research: bool = True,
+        quiet: bool = False,
+    ) -> None:
+        """Queue a change. ``quiet`` for automatic ones (marking a paper read on opening):
+        a read-only library refuses them without a word, and a refused save is told once."""
+        self._submit(partial(self._change, change, positions, research, quiet))
+
+    def retry(self, *, asked: bool) -> None:
+        """Try again to save the changes kept in memory (``asked``: the user asked, so say
+        what happened even when nothing was waiting or the disk still refuses)."""
+        self._submit(partial(self._retry, asked))
+
+    def refresh(self) -> None:
+        """Pick up other processes' changes (skipped while other jobs are running)."""
+        if not self.busy:
+            self._submit(self._refresh)
+
+    def close(self) -> int:
+        """Close the store (one last try to save); how many changes were lost."""
+        store, self.store = self.store, None
+        return store.close() if store is not None else 0
+
+    # --- the worker ------------------------------------------------------------------------
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._jobs.append(job)
+            if self._draining:
+                return
+            self._draining = True
+        self._owner.run_worker(self._drain, thread=True, group="library", name="library")
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._draining = False
+                    return
+                job = self._jobs.popleft()
+            job()
+
+    def _post(self, message: Message) -> None:
+        self._owner.post_message(message)
+
+    def _open(self) -> None:
+        from ..data.library import open_library
+        from ..data.locations import data_dir
+
+        store, warnings = open_library(data_dir(self._data_dir))
+        self.store = store
+        self._post(LibraryOpened(store.view(), warnings))
+
+    def _change(
+        self, change: Change, positions: tuple[int, ...] | None, research: bool, quiet: bool
+    ) -> None:
+        from ..data.library import LibraryError, StoreReadOnly, StoreUnavailable
+
+        store = self.store
+        if store is None:
+            return
+        before = store.pending
+        severity: SeverityLevel = "information"
+        try:
+            notice = change(store) or ""
+        except StoreUnavailable as failure:
+            notice = "" if quiet and before else _refused(failure)
+            severity = "warning"
+        except StoreReadOnly as failure:
+            notice = "" if quiet else _sentence(str(failure))
+            severity = "error"
+        except LibraryError as failure:
+            notice, severity = _sentence(str(failure)), "error"
+        self._post(
+            LibraryUpdated(store.view(), notice, severity, positions, research, store.pending)
+        )
+
+    def _retry(self, asked: bool) -> None:
+        from ..data.library import StoreUnavailable
+
+        store = self.store
+        if store is None:
+            return
+        severity: SeverityLevel = "information"
+        if not store.pending:
+            notice = "Every library change is saved." if asked else ""
+        else:
+            try:
+                saved = store.retry_pending()
+                notice = f"Saved {_changes(saved)} that had been kept in memory."
+            except StoreUnavailable as failure:
+                notice = _refused(failure) if asked else ""
+                severity = "warning"
+        self._post(LibraryUpdated(store.view(), notice, severity, None, False, store.pending))
+
+    def _refresh(self) -> None:
+        store = self.store
+        if store is not None and store.refresh():
+            self._post(LibraryUpdated(store.view(), "", "information", None, True, store.pending))
+
+
+def _refused(failure: StoreUnavailable) -> str:
+    return (
+        f"Couldn't save the library ({failure.reason}); {_changes(failure.pending)} kept in "
+        "memory, will retry."
+    )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _changes(count: int) -> str:
+    return "1 change" if count == 1 else f"{count:,} changes"

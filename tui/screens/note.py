@@ -1,0 +1,63 @@
+"""The note editor: one paper's note in a text area; ctrl+s saves, escape cancels."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+
+from .. import display
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit the note of one paper. Dismissed with the new text, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self.paper_title = title
+        """The title of the paper the note is about."""
+        self.note = note
+        """The note as it was when the editor opened."""
+
+    def compose(self) -> ComposeResult:
+        """The paper's title, the text area, and Save / Cancel."""
+        with Vertical(id="note-dialog", classes="library-dialog"):
+            yield Static(
+                Content.assemble("Note on ", display.plain(self.paper_title)),
+                classes="dialog-title",
+            )
+            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(
+                Content("ctrl+s saves · escape cancels · an empty note is deleted"),
+                classes="dialog-hint",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Save"), id="note-save", variant="primary")
+                yield Button(Content("Cancel"), id="note-cancel")
+
+    def on_mount(self) -> None:
+        """Start typing at the end of the note."""
+        text = self.query_one(TextArea)
+        text.focus()
+        text.move_cursor(text.document.end)
+
+    @on(Button.Pressed, "#note-save")
+    def action_save(self) -> None:
+        """Close, keeping the text as the paper's note."""
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#note-cancel")
+    def action_cancel(self) -> None:
+        """Close without changing the note."""
+        self.dismiss(None)
