@@ -4,8 +4,10 @@ Works on an arXiv-snapshot-format JSON Lines file of N generated papers (written
 :mod:`benchmarks.make_snapshot` into the work directory). Every figure comes from a fresh
 process, so caches, memory and imports do not leak between measurements:
 
-* ``jsonl``: parse the file (no cache yet), build the search index; then write the cache;
-  ``jsonl (json module)`` does the same with the standard library's parser instead of orjson;
+* ``jsonl``: parse the file (no cache yet; worker processes on every core), build the search
+  index; then write the cache; ``jsonl (one process)`` does the same without worker processes,
+  ``jsonl (json module)`` with the standard library's parser instead of orjson. CPU is the
+  time of this process and its workers until searchable;
 * ``cache``: load from the cache (big corpora keep abstracts on disk), build the index;
   ``cache, all in memory``: the same with every abstract loaded;
 * memory: RSS growth (``/proc/self/status``) and ``tracemalloc`` per paper after loading
@@ -38,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import gc, json, os, sys, time, tracemalloc
+import gc, json, os, resource, sys, time, tracemalloc
 from pathlib import Path
 mode, path, cache_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 
@@ -55,6 +57,9 @@ from tui.data.corpus import load_corpus
 from tui.data.search import SearchIndex
 if mode == "jsonl-json":
     snapshot._loads = json.loads
+if mode == "jsonl-one":
+    from tui.data import jsonl_workers
+    jsonl_workers.worker_count = lambda: 1
 lazy_above = 10**12 if mode in ("cache-eager", "memory-eager") else 0
 cache = CorpusCache(cache_dir, lazy_above=lazy_above, defer=True)
 traced = mode.startswith("memory")
@@ -62,12 +67,18 @@ gc.collect()
 before, before_anon = rss(), rss("RssAnon:")
 if traced:
     tracemalloc.start()
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+cpu_before = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
 start = time.perf_counter()
 corpus = load_corpus([path], cache=cache)
 loaded = time.perf_counter()
 index = SearchIndex(corpus.papers)
 indexed = time.perf_counter()
 out = {"papers": len(corpus.papers), "load": loaded - start, "index": indexed - loaded}
+out["cpu"] = cpu(resource.RUSAGE_SELF) - cpu_before[0]
+out["cpu_workers"] = cpu(resource.RUSAGE_CHILDREN) - cpu_before[1]
 if traced:
     gc.collect()
     out["traced"] = tracemalloc.get_traced_memory()[0]
@@ -92,7 +103,6 @@ else:
     save = time.perf_counter()
     out["cache_written"] = cache.flush()
     out["save"] = time.perf_counter() - save
-import resource
 out["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps(out), flush=True)
 """
@@ -162,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperview-bench"))
     parser.add_argument("--skip-json", action="store_true", help="skip the json-module run")
+    parser.add_argument("--skip-one", action="store_true", help="skip the one-process run")
     parser.add_argument("--skip-app", action="store_true", help="skip the app runs")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -181,19 +192,23 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, dict[str, Any]]] = []
     parsed = child("jsonl", path, cache_dir)
     rows.append(("jsonl (orjson)", parsed))
+    scratch = args.workdir / "scratch-cache"  # its own cache, thrown away
+    if not args.skip_one:
+        rows.append(("jsonl (one process)", child("jsonl-one", path, scratch)))
+        shutil.rmtree(scratch, ignore_errors=True)
     if not args.skip_json:
-        scratch = args.workdir / "scratch-cache"  # its own cache, thrown away
         rows.append(("jsonl (json module)", child("jsonl-json", path, scratch)))
         shutil.rmtree(scratch, ignore_errors=True)
     rows.append(("cache (abstracts on disk)", child("cache", path, cache_dir)))
     rows.append(("cache (all in memory)", child("cache-eager", path, cache_dir)))
     print(
-        f"\n{'load path':<27}{'load':>8}{'index':>8}{'searchable':>11}{'1st search':>11}"
-        f"{'RSS (anon)/paper':>19}{'+ abstract keys':>19}"
+        f"\n{'load path':<27}{'load':>8}{'index':>8}{'searchable':>11}{'CPU (workers)':>17}"
+        f"{'1st search':>11}{'RSS (anon)/paper':>19}{'+ abstract keys':>19}"
     )
     for name, row in rows:
         print(
             f"{name:<27}{row['load']:7.2f}s{row['index']:7.2f}s{row['load'] + row['index']:10.2f}s"
+            f"{row['cpu'] + row['cpu_workers']:8.1f}s ({row['cpu_workers']:5.1f}s)"
             f"{row['search']:10.2f}s{row['rss'] / n:10,.0f} ({row['anon'] / n:5,.0f}) B"
             f"{row['rss_warm'] / n:10,.0f} ({row['anon_warm'] / n:5,.0f}) B"
         )
@@ -201,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         f"cache written after the first parse in {parsed['save']:.2f}s "
         f"({sum(p.stat().st_size for p in cache_dir.glob('*.pvcache')) / 2**20:,.0f} MiB); "
         f"building every abstract key (index.warm) {rows[-1][1]['warm']:.2f}s; "
-        f"peak RSS while parsing {mib(parsed['peak_rss'])}"
+        f"peak RSS of that run (parse, index, keys, cache) {mib(parsed['peak_rss'])}"
     )
 
     print("\nmemory per paper after load + index (tracemalloc | RSS anon), and with abstract keys")

@@ -71,6 +71,24 @@ def test_the_fast_path_cleans_exactly_like_full_cleaning(
         assert not any(c in text for c in "\x00\x07\x1b\x7f\x85\u202e\r\t")
 
 
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ('plain\nwrapped "quoted" a/b', True),
+        ("\\theta and \\\\ and \\c{C}elik", True),  # escaped backslashes, not escapes
+        ("tab\tthere", False),
+        ("\\\tescaped backslash, then a tab", False),
+        ("a \x01 control", False),
+        ("raw \x7f", False),
+    ],
+)
+def test_a_line_is_clean_only_without_escapes_that_can_hide_controls(
+    text: str, clean: bool
+) -> None:
+    line = json.dumps({"title": text}, ensure_ascii=False).encode("utf-8")
+    assert snapshot.clean_line(line) is clean
+
+
 def test_without_orjson_the_standard_json_module_reads_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

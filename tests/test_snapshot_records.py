@@ -137,6 +137,21 @@ def test_bad_records_are_reported_with_their_line_and_the_rest_loads(tmp_path: P
     assert all(p.file == str(path) for p in corpus.problems)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_submission_dates_do_not_depend_on_the_records_read_before(
+    tmp_path: Path, reverse: bool
+) -> None:
+    lines = [
+        record(id="2401.00001", versions=[{"created": "Mon, 12 Apr 2007 19:18:42 GMT"}]),
+        record(id="2401.00002", versions=[{"created": "Mon, 12 Apr 20079 19:18:42 GMT"}]),
+        record(id="2401.00003", versions=[{"created": "Mon, 12 Apr 2007"}]),
+    ]
+    corpus = load(write_jsonl(tmp_path / "a.jsonl", lines[::-1] if reverse else lines))
+    dates = {p.id: p.date.iso() if p.date else None for p in corpus.papers}
+    assert dates == {"2401.00001": "2007-04-12", "2401.00002": None, "2401.00003": "2007-04-12"}
+    assert [p.reason for p in corpus.problems] == ["bad date 20079-04-12; date left out"]
+
+
 def test_control_sequences_and_latex_are_cleaned_in_every_field(tmp_path: Path) -> None:
     hostile = record(
         title="Red \x1b[31malert\x1b[0m \u202eevil\u202c title\x7f",

@@ -67,10 +67,12 @@ SNIFF_BYTES = 64 * 1024
 
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
+_NEW_PARAGRAPH = re.compile(r"\n[\t\n ]")
+"""Matches where :data:`_PARAGRAPH` does, about half as costly to look for."""
 #: A JSON escape other than ``\n``, ``\"``, ``\\`` or ``\/`` (or a raw DEL) may put a
 #: control character in a string: then every field of the line is sanitised. Without one,
 #: ASCII fields cannot hold any and skip that step. (The ``\t`` of an escaped ``\\theta``
-#: also matches: a false alarm only costs time.)
+#: also matches here: :func:`clean_line` tells the two apart.)
 _RISKY_ESCAPE = re.compile(rb'\\[^n"\\/]')
 _LIST_START = re.compile(rb"\[\s*[{\]]")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
@@ -246,7 +248,16 @@ class _Builder:
             return None
         self.positions[key] = len(columns.ids)
         abstract = record.get("abstract")
-        names, count = self._authors(record, clean)
+        text = record.get("authors")
+        if isinstance(text, str):  # the arXiv snapshot's authors string: the common case
+            names = one_line(text, clean)
+            parsed = record.get("authors_parsed")
+            if isinstance(parsed, list) and parsed:
+                count: int | None = len(parsed)
+            else:
+                count = len(split_authors(names)) if names else None
+        else:
+            names, count = self._authors(record, clean)
         year, month, day = self._date(record)
         upvotes = record.get("upvotes")
         if not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0:
@@ -301,13 +312,35 @@ class _Builder:
         found: tuple[int | None, int, int] | None = None
         versions = record.get("versions")
         if isinstance(versions, list) and versions and isinstance(versions[0], dict):
-            found = _created_date(versions[0].get("created"))
-        if found is None:
-            found = _iso_date(record.get("update_date"))
+            created = versions[0].get("created")
+            if isinstance(created, str):
+                # "Mon, 2 Apr 2007 19:18:42 GMT": a few thousand distinct days, so the
+                # dates of the text before the time are remembered
+                cut = created.find(" ", 12)
+                day_text = created[:cut] if cut > 0 else created
+                known = _DAYS.get(day_text)
+                if known is None:
+                    found = _created_date(day_text)
+                    if found is None:  # not "day month year" before the time
+                        found = _created_date(created)
+                        return self._checked(found) if found else self._other_date(record)
+                    if len(_DAYS) > 100_000:
+                        _DAYS.clear()
+                    known = _DAYS[day_text] = (*self._checked(found), self.warning)
+                year, month, day, self.warning = known
+                return year, month, day
+        return self._other_date(record)
+
+    def _other_date(self, record: dict[str, Any]) -> tuple[int | None, int, int]:
+        found: tuple[int | None, int, int] | None = _iso_date(record.get("update_date"))
         if found is None:
             found = _object_date(record.get("date"))
         if found is None:
             return None, 0, 0
+        return self._checked(found)
+
+    def _checked(self, found: tuple[int | None, int, int]) -> tuple[int | None, int, int]:
+        """The date if it exists, else none and a warning (:attr:`warning`)."""
         year, month, day = found
         leap = 2000 if year is None else year  # without a year, Feb 29 exists in some year
         if not (1900 <= leap <= 2999 and 1 <= month <= 12 and 1 <= day <= 31) or (
@@ -326,27 +359,19 @@ def _parsed_name(item: object) -> str:
     return one_line(item, False) if isinstance(item, str) else ""
 
 
-_CREATED: dict[str, tuple[int, int, int] | None] = {}
+_DAYS: dict[str, tuple[int | None, int, int, str | None]] = {}
+"""Dates (and warnings) of the ``created`` texts seen, up to the time of day."""
 
 
-def _created_date(value: object) -> tuple[int, int, int] | None:
-    # "Mon, 2 Apr 2007 19:18:42 GMT"; a few thousand distinct days, so remember them
-    if not isinstance(value, str):
-        return None
-    key = value[:16]
-    if key in _CREATED:
-        return _CREATED[key]
-    found: tuple[int, int, int] | None = None
+def _created_date(value: str) -> tuple[int, int, int] | None:
+    # "Mon, 2 Apr 2007 19:18:42 GMT"
     parts = value.split(None, 4)
     if len(parts) >= 4 and parts[2] in _MONTH_NUMBERS:
         try:
-            found = int(parts[3]), _MONTH_NUMBERS[parts[2]], int(parts[1])
+            return int(parts[3]), _MONTH_NUMBERS[parts[2]], int(parts[1])
         except ValueError:
-            found = None
-    if len(_CREATED) > 100_000:
-        _CREATED.clear()
-    _CREATED[key] = found
-    return found
+            return None
+    return None
 
 
 def _iso_date(value: object) -> tuple[int, int, int] | None:
@@ -374,6 +399,22 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def clean_line(line: bytes) -> bool:
+    """Whether a JSON line has neither a raw DEL nor an escape that may put a control
+    character in a string (any but ``\\n``, ``\\"``, ``\\\\`` and ``\\/``)."""
+    if b"\x7f" in line:
+        return False
+    match = _RISKY_ESCAPE.search(line)
+    while match is not None:
+        at = before = match.start()
+        while before and line[before - 1] == 0x5C:  # the backslashes right before
+            before -= 1
+        if (at - before) % 2 == 0:  # an even number: this one starts an escape
+            return False
+        match = _RISKY_ESCAPE.search(line, at + 1)  # the second half of a ``\\\\``
+    return True
+
+
 def one_line(text: str, clean: bool) -> str:
     """A title-like field on one line: sanitised, LaTeX converted, wrapped lines joined,
     runs of whitespace collapsed.
@@ -396,7 +437,7 @@ def paragraphs(text: str, clean: bool) -> str:
     """
     text = text.strip()
     if "\n" in text:
-        if _PARAGRAPH.search(text) is None:
+        if _NEW_PARAGRAPH.search(text) is None:
             text = text.replace("\n", " ")
         else:
             parts = [p.replace("\n", " ") for p in _PARAGRAPH.split(text)]
@@ -432,6 +473,61 @@ class _Problems:
         return self.items
 
 
+class LineReader:
+    """Reads JSON Lines into columns, a list of lines at a time, numbering the lines.
+
+    ``first`` says the lines start the file: then a byte-order mark is skipped and a first
+    record holding ``"format"`` is taken for a paperview export (see :meth:`read`).
+    """
+
+    def __init__(self, file: str, *, first: bool = True) -> None:
+        self.file = file
+        self.first = first
+        self.builder = _Builder(PaperColumns(files=[file], starts=[0]))
+        self.problems = _Problems(file)
+        self.number = 0
+        self.entries = 0
+
+    def read(self, lines: list[bytes]) -> dict[str, Any] | None:
+        """Read ``lines`` (without their line breaks); the first record when it is a
+        paperview export's header (then nothing is read: the caller reads the document)."""
+        number = self.number
+        first = self.first and number == 0
+        if first and lines:
+            lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
+        builder, problems, file, loads = self.builder, self.problems, self.file, _loads
+        add = builder.add
+        entries = 0
+        for line in lines:
+            number += 1
+            if not line or line.isspace():
+                continue
+            try:
+                record = loads(line)
+            except (ValueError, RecursionError):
+                problems.add(number, f"not valid JSON ({_json_error(line)}); skipped")
+                continue
+            if first and number == 1 and isinstance(record, dict) and "format" in record:
+                return record
+            reason = add(record, file, number, clean_line(line))
+            if reason is not None:
+                problems.add(number, reason)
+                continue
+            entries += 1
+            if builder.warning is not None:
+                problems.add(number, builder.warning, Severity.WARNING)
+        self.number = number
+        self.entries += entries
+        return None
+
+    def result(self, complete: bool = True) -> ReadResult:
+        """What was read so far (``complete=False``: reading was cancelled)."""
+        problems = self.problems
+        if complete and not self.builder.columns.ids and not problems.items:
+            problems.add(None, "no papers found in file")
+        return ReadResult(self.builder.columns, problems.done(), self.entries, "jsonl", complete)
+
+
 def read_jsonl(
     raw: IO[bytes],
     file: str,
@@ -444,52 +540,34 @@ def read_jsonl(
 
     After every chunk of about :data:`CHUNK_BYTES`, reports ``progress(position, total)``
     with the position in ``raw`` (in the compressed file for gzip). When ``cancelled()``
-    turns true, reading stops and the result has ``complete=False``.
+    turns true, reading stops and the result has ``complete=False``. A big plain file is
+    parsed by worker processes when the machine has several cores
+    (:mod:`.jsonl_workers`); the result is the same.
     """
-    builder = _Builder()
-    builder.columns.files.append(file)
-    builder.columns.starts.append(0)
-    problems = _Problems(file)
-    risky = _RISKY_ESCAPE.search
-    add = builder.add
-    number = 0
-    entries = 0
+    from .jsonl_workers import read_in_workers  # imports this module
+
+    done = read_in_workers(raw, file, total=total, progress=progress, cancelled=cancelled)
+    if done is not None:
+        return done
+    reader = LineReader(file)
     chunks = line_chunks(raw)
     while True:
         try:
             chunk = next(chunks, None)
         except (OSError, EOFError, zlib.error) as failure:
-            problems.add(None, f"stopped reading after line {number:,}: {_reason(failure)}")
+            reason = f"stopped reading after line {reader.number:,}: {read_failure(failure)}"
+            reader.problems.add(None, reason)
             break
         if chunk is None:
             break
-        if number == 0 and chunk:
-            chunk[0] = chunk[0].removeprefix(b"\xef\xbb\xbf")
-        for line in chunk:
-            number += 1
-            if not line or line.isspace():
-                continue
-            try:
-                record = _loads(line)
-            except (ValueError, RecursionError):
-                problems.add(number, f"not valid JSON ({_json_error(line)}); skipped")
-                continue
-            if number == 1 and isinstance(record, dict) and "format" in record:
-                return _document_result(record, file, problems)
-            reason = add(record, file, number, risky(line) is None and b"\x7f" not in line)
-            if reason is not None:
-                problems.add(number, reason)
-                continue
-            entries += 1
-            if builder.warning is not None:
-                problems.add(number, builder.warning, Severity.WARNING)
+        header = reader.read(chunk)
+        if header is not None:
+            return _document_result(header, file, reader.problems)
         if progress is not None:
             progress(raw.tell(), total)
         if cancelled is not None and cancelled():
-            return ReadResult(builder.columns, problems.done(), entries, "jsonl", complete=False)
-    if not builder.columns.ids and not problems.items:
-        problems.add(None, "no papers found in file")
-    return ReadResult(builder.columns, problems.done(), entries, "jsonl")
+            return reader.result(complete=False)
+    return reader.result()
 
 
 def read_document(data: bytes, file: str) -> ReadResult:
@@ -585,7 +663,8 @@ def _json_reason(failure: BaseException) -> str:
     return str(message).split(": line ")[0]
 
 
-def _reason(failure: BaseException) -> str:
+def read_failure(failure: BaseException) -> str:
+    """Why reading a file stopped, in a few words."""
     if isinstance(failure, EOFError):
         return "the compressed file is cut short"
     if isinstance(failure, zlib.error):

@@ -55,7 +55,8 @@ def sanitize(text: str, *, keep_newlines: bool = False) -> str:
     """
     if text.isprintable() and (keep_newlines or "\n" not in text):
         return text  # fast path: nothing to remove (the common case)
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    if "\x1b" in text or not text.isascii():  # else no sequence can start
+        text = _ESCAPE_SEQUENCE.sub("", text)
     return text.translate(_TABLE_KEEP_NEWLINES if keep_newlines else _TABLE)
 
 

@@ -1,0 +1,155 @@
+"""Reading a big JSON Lines file in worker processes gives exactly what one process reads:
+the same papers in the same order, duplicates merged across ranges, problems with their
+line numbers, progress and cancellation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.data import jsonl_workers, snapshot
+from tui.data.snapshot import ReadResult, read_jsonl
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only"
+)
+
+
+def tricky_lines(copies: int) -> list[str]:
+    """Records that exercise every cleaning step and every kind of bad line, ``copies``
+    times over (ids repeat across copies, so later copies are duplicates)."""
+    lines: list[str] = []
+    for copy in range(copies):
+        for n in range(12):
+            number = copy * 7 + n  # overlapping ids: some repeat in later copies
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"2401.{number:05d}v{copy + 1}",
+                        "title": f'T{n} Sch\\"odinger\n  wrapped \x1b[31mred\u202e {copy}',
+                        "abstract": f"  First\nline \\'e \x7f.\n  Second\tpara \x85{n}.\n",
+                        "authors": 'A. M{\\"u}ller, B. \u00c7elik and C. Kim (MIT)',
+                        "authors_parsed": [["M\u00fcller", "A."], ["Celik", "B."], ["Kim", "C."]],
+                        "categories": "cs.LG stat.ML" if n % 2 else ["hep-th", "\u202ehep-ph"],
+                        "versions": [{"created": f"Mon, {n + 1} Apr 2007 19:18:42 GMT"}]
+                        if n != 5
+                        else [],
+                        "update_date": "2023-02-30" if n == 5 else "2008-11-13",
+                    },
+                    ensure_ascii=n % 3 == 0,
+                )
+            )
+        lines.append('{"title": "cut off')  # not JSON
+        lines.append('{"id": "2401.99999", "abstract": "no title"}')
+        lines.append("")  # blank
+        lines.append('["not", "an", "object"]')
+        lines.append(json.dumps({"title": f"No arXiv id {copy % 2}", "abstract": "same title"}))
+        lines.append(json.dumps({"title": "crlf line", "id": f"hep-th/{copy:07d}"}) + "\r")
+    return lines
+
+
+def write(path: Path, lines: list[str], *, bom: bool = True, last_break: bool = False) -> Path:
+    text = "\n".join(lines) + ("\n" if last_break else "")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def read(path: Path, **options: Any) -> ReadResult:
+    with path.open("rb") as handle:
+        return read_jsonl(handle, str(path), total=path.stat().st_size, **options)
+
+
+def in_one_process(path: Path, monkeypatch: pytest.MonkeyPatch) -> ReadResult:
+    with monkeypatch.context() as patch:
+        patch.setattr(jsonl_workers, "worker_count", lambda: 1)
+        return read(path)
+
+
+def assert_same(result: ReadResult, expected: ReadResult) -> None:
+    for name in expected.columns.LISTS:
+        assert list(getattr(result.columns, name)) == list(getattr(expected.columns, name)), name
+    assert result.columns.lines == expected.columns.lines
+    assert result.columns.extra_sources == expected.columns.extra_sources
+    assert (result.columns.files, result.columns.starts) == (
+        expected.columns.files,
+        expected.columns.starts,
+    )
+    assert result.problems == expected.problems
+    assert (result.entries, result.kind, result.complete) == (
+        expected.entries,
+        expected.kind,
+        expected.complete,
+    )
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for any file, in ranges of a few records."""
+    monkeypatch.setattr(jsonl_workers, "SPLIT_FROM", 0)
+    monkeypatch.setattr(jsonl_workers, "RANGE_BYTES", 1500)
+    monkeypatch.setattr(jsonl_workers, "worker_count", lambda: 2)
+
+
+@pytest.mark.usefixtures("split")
+@pytest.mark.parametrize("last_break", [True, False])
+def test_workers_read_exactly_what_one_process_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last_break: bool
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6), last_break=last_break)
+    expected = in_one_process(path, monkeypatch)
+    assert len(expected.columns) > 20 and expected.columns.extra_sources
+    assert {p.reason.split(" (")[0] for p in expected.problems} >= {
+        "not valid JSON",
+        "record has no title; skipped",
+        "not a JSON object; skipped",
+        "bad date 2023-02-30; date left out",
+    }
+    result = read(path)
+    assert_same(result, expected)
+    assert "\x1b" not in "".join(result.columns.titles)
+
+
+@pytest.mark.usefixtures("split")
+def test_the_cap_on_listed_problems_counts_across_ranges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "MAX_PROBLEMS", 7)
+    path = write(tmp_path / "a.jsonl", tricky_lines(8), bom=False)
+    expected = in_one_process(path, monkeypatch)
+    result = read(path)
+    assert_same(result, expected)
+    assert result.problems[-1].reason.endswith("more problems not listed")
+
+
+@pytest.mark.usefixtures("split")
+def test_progress_rises_to_the_file_size_and_cancelling_stops_early(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    size = path.stat().st_size
+    seen: list[int] = []
+    result = read(path, progress=lambda done, total: seen.append(done))
+    assert len(seen) > 5 and seen == sorted(seen) and seen[-1] == size
+    stopped = read(path, progress=lambda done, total: seen.append(done), cancelled=lambda: True)
+    assert not stopped.complete
+    assert 0 < len(stopped.columns) < len(result.columns)
+
+
+@pytest.mark.usefixtures("split")
+def test_a_paperview_export_on_the_first_line_is_read_as_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = {"format": "paperview-export", "version": 1, "papers": [{"title": "Kept"}]}
+    path = write(tmp_path / "a.jsonl", [json.dumps(header), *tricky_lines(3)])
+    expected = in_one_process(path, monkeypatch)
+    result = read(path)
+    assert_same(result, expected)
+    assert result.kind == "json" and result.columns.titles == ["Kept"]
+
+
+def test_small_or_compressed_files_are_read_in_this_process(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(1))
+    with path.open("rb") as handle:
+        assert jsonl_workers.read_in_workers(handle, str(path)) is None

@@ -1,0 +1,267 @@
+"""Parsing a big JSON Lines file on every core: worker processes read byte ranges.
+
+A plain (not compressed) file of :data:`SPLIT_FROM` bytes or more is cut into ranges of
+about :data:`RANGE_BYTES`, each ending at a line break. Forked worker processes parse one
+range at a time with the same :class:`~tui.data.snapshot.LineReader` as the single-process
+path, numbering lines from the range's start, and write its columns as one :mod:`marshal`
+blob to a file in a private temporary directory (in memory, ``/dev/shm``, when there is
+one): handing 20 MB over a pipe cost the calling process six times the CPU of reading a
+file. The calling process puts the ranges together in file order: it shifts line numbers
+and positions, merges an arXiv id seen in an earlier range into its first paper, and
+applies the cap on listed problems, so the result is exactly the one reading the file in
+one process gives (``tests/test_snapshot_workers.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import mmap
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from array import array
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+from . import snapshot
+from .models import Problem, Severity
+from .paper_columns import PaperColumns
+from .snapshot import Cancelled, LineReader, Progress, ReadResult, is_gzip
+
+SPLIT_FROM = 64 * 2**20
+"""Plain files from this many bytes on are parsed by worker processes."""
+RANGE_BYTES = 8 * 2**20
+"""Bytes of one range, the unit of work (and of progress and cancellation checks)."""
+MAX_WORKERS = 4
+TEMP_PREFIX = "paperview-ranges-"
+
+_SCAN = 64 * 1024
+
+
+def worker_count() -> int:
+    """How many worker processes to use: the cores this process may run on (at most
+    :data:`MAX_WORKERS`); 1 means parse in this process."""
+    if not sys.platform.startswith("linux"):  # forking is unsafe on macOS, absent on Windows
+        return 1
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+def read_in_workers(
+    raw: IO[bytes],
+    file: str,
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ReadResult | None:
+    """The result of reading ``raw`` with worker processes; None when that is not worth it
+    (small, compressed or not a real file, one core) or the file is a paperview export:
+    the caller then reads it itself. Arguments as for :func:`.snapshot.read_jsonl`."""
+    try:
+        fd = raw.fileno()
+        size = os.fstat(fd).st_size
+    except (OSError, AttributeError, ValueError):
+        return None
+    workers = worker_count()
+    if size < SPLIT_FROM or workers < 2 or is_gzip(os.pread(fd, 2, 0)):
+        return None
+    ranges = list(_ranges(fd, size, RANGE_BYTES))
+    merger = _Merger(file)
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() else Path(tempfile.gettempdir())
+    _remove_stale(base)
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(workers, len(ranges)), initializer=_quiet) as pool:
+            parts = pool.imap(partial(_parse_range, fd, file, folder), ranges)
+            for _, end in ranges:
+                try:
+                    part = next(parts)
+                except OSError as failure:
+                    merger.stopped(failure)
+                    break
+                if part is None:  # the first line is a paperview export's header
+                    return None
+                merger.add(_take(part))
+                if progress is not None:
+                    progress(end, total)
+                if cancelled is not None and cancelled():
+                    return merger.result(complete=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return merger.result()
+
+
+def _remove_stale(base: Path) -> None:
+    """Remove the temporary folders of readings killed more than an hour ago."""
+    cutoff = time.time() - 3600
+    for folder in base.glob(f"{TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _take(part: str | bytes) -> object:
+    """The value a worker wrote to the file ``part`` (which is removed), or sent."""
+    if isinstance(part, bytes):
+        return marshal.loads(part)
+    path = part
+    with Path(path).open("rb") as handle:
+        Path(path).unlink()
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return marshal.loads(mapped)
+
+
+def _quiet() -> None:
+    """In a worker: leave Ctrl+C and signal wake-ups to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.set_wakeup_fd(-1)
+
+
+def _ranges(fd: int, size: int, step: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges of about ``step`` bytes covering the file, each ending after a ``\\n``
+    (or at the end of the file)."""
+    start = 0
+    while start < size:
+        end = start + step
+        while end < size:  # move the end past the next line break
+            block = os.pread(fd, _SCAN, end - 1)
+            found = block.find(b"\n")
+            if found >= 0:
+                end += found
+                break
+            if not block:
+                end = size
+            end += len(block)
+        end = min(end, size)
+        yield start, end
+        start = end
+
+
+def _parse_range(fd: int, file: str, folder: Path, span: tuple[int, int]) -> str | bytes | None:
+    """In a worker: parse the lines of one byte range into a file of ``folder`` (see
+    :meth:`_Merger.add`) and return its path (or the blob itself when the file cannot be
+    written: a full ``/dev/shm``); None when the first line is a paperview export's
+    header."""
+    start, end = span
+    data = _pread(fd, start, end)
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    reader = LineReader(file, first=start == 0)
+    if reader.read(lines) is not None:
+        return None
+    columns = reader.builder.columns
+    problems = reader.problems
+    blob = marshal.dumps(
+        (
+            len(lines),
+            reader.entries,
+            [getattr(columns, name) for name in PaperColumns.LISTS],
+            columns.lines.tobytes(),
+            [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
+            [(p.line, p.reason, p.severity.value) for p in problems.items],
+            problems.dropped,
+        )
+    )
+    path = folder / f"{start}.marshal"
+    try:
+        with path.open("xb") as handle:
+            handle.write(blob)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return blob
+    return str(path)
+
+
+def _pread(fd: int, start: int, end: int) -> bytes:
+    chunks: list[bytes] = []
+    while start < end:
+        block = os.pread(fd, end - start, start)
+        if not block:
+            break
+        chunks.append(block)
+        start += len(block)
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+
+class _Merger:
+    """Puts the ranges' columns together in file order, as one reader would have."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.columns = PaperColumns(files=[file], starts=[0])
+        self.positions: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.dropped = 0
+        self.lines = 0  # lines of the file before the next range
+        self.entries = 0
+
+    def add(self, part: object) -> None:
+        """Append one range's papers and problems (as :func:`_parse_range` wrote them)."""
+        assert isinstance(part, tuple)
+        count, entries, lists, line_bytes, extra, problems, dropped = part
+        base, file, columns = self.lines, self.file, self.columns
+        self.lines += count
+        self.entries += entries
+        for line, reason, severity in problems:
+            self._problem(None if line is None else line + base, reason, severity)
+        self.dropped += dropped
+        lines = array("I")
+        lines.frombytes(line_bytes)
+        ids = lists[0]
+        offset = len(columns)
+        if self.positions.keys().isdisjoint(ids):
+            self.positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
+            for name, values in zip(PaperColumns.LISTS, lists, strict=True):
+                getattr(columns, name).extend(values)
+            columns.lines.extend(array("I", [line + base for line in lines]))
+            for position, more in extra:
+                columns.extra_sources[position + offset] = [(file, n + base) for n in more]
+            return
+        merged = dict(extra)  # an id of this range seen in an earlier one: row by row
+        for index, paper_id in enumerate(ids):
+            sources = [(file, n + base) for n in merged.get(index, ())]
+            known = self.positions.get(paper_id)
+            if known is not None:
+                self.columns.extra_sources.setdefault(known, []).extend(
+                    [(file, lines[index] + base), *sources]
+                )
+                continue
+            self.positions[paper_id] = len(columns)
+            if sources:
+                columns.extra_sources[len(columns)] = sources
+            for name, values in zip(PaperColumns.LISTS, lists, strict=True):
+                getattr(columns, name).append(values[index])
+            columns.lines.append(lines[index] + base)
+
+    def _problem(self, line: int | None, reason: str, severity: str) -> None:
+        if len(self.problems) < snapshot.MAX_PROBLEMS:
+            self.problems.append(
+                Problem(file=self.file, line=line, reason=reason, severity=Severity(severity))
+            )
+        else:
+            self.dropped += 1
+
+    def stopped(self, failure: OSError) -> None:
+        """Reading a range failed: keep what came before, say where reading stopped."""
+        reason = f"stopped reading after line {self.lines:,}: {snapshot.read_failure(failure)}"
+        self._problem(None, reason, Severity.ERROR.value)
+
+    def result(self, complete: bool = True) -> ReadResult:
+        """Everything put together (``complete=False``: reading was cancelled)."""
+        reader = LineReader(self.file)  # for its problem list's summary and the empty case
+        reader.builder.columns = self.columns
+        reader.problems.items = self.problems
+        reader.problems.dropped = self.dropped
+        reader.entries = self.entries
+        return reader.result(complete)
