@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pkgutil
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 
 from .. import __version__
@@ -30,14 +30,9 @@ DEFAULT_COMMAND = "open"
 def discover() -> dict[str, ModuleType]:
     """The command modules, by command name, in the order their ``ORDER`` gives."""
     found = [
-        importlib.import_module(f"{commands_package.__name__}.{name}")
-        for name in sorted(
-            file.stem
-            for folder in commands_package.__path__
-            for file in Path(folder).iterdir()
-            if file.suffix == ".py"
-        )
-        if not name.startswith("_")
+        importlib.import_module(f"{commands_package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands_package.__path__)
+        if not info.name.startswith("_")
     ]
     found.sort(key=lambda module: (getattr(module, "ORDER", 100), module.NAME))
     return {module.NAME: module for module in found}
