@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import tui.screens.export_dialog as export_dialog
 from tui.app import PaperviewApp
 from tui.data.export import ExportCancelled, Format, Progress, render, utc_now
 from tui.data.library import open_library
+from tui.data.search import SearchIndex, SearchResult
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.main import MainScreen
 
@@ -336,3 +338,90 @@ async def test_a_directory_gets_the_default_name_and_the_format_follows_the_exte
         await finish(pilot)
         written = tmp_path / f"paperview-bookmarks-{today()}.json"
         assert json.loads(written.read_text(encoding="utf-8"))["count"] == 2
+
+
+async def test_replace_only_overwrites_the_file_the_user_was_asked_about(
+    corpus: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    markdown = folder / f"paperview-bookmarks-{today()}.md"
+    data = folder / f"paperview-bookmarks-{today()}.json"
+    markdown.write_text("my markdown", encoding="utf-8")
+    data.write_text("my json", encoding="utf-8")
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        await set_path(pilot, dialog, folder)  # a directory: the default name goes in it
+        await pilot.press("ctrl+s")
+        await finish(pilot)
+        question = dialog.query_one("#export-confirm")
+        assert str(dialog.query_one("#export-confirm-text", Static).visual).startswith(
+            f"{markdown} already exists"
+        )
+        await pilot.click("#export-format-json")  # now the default name is the .json one
+        assert not question.display  # the question was about the .md file
+        await pilot.press("ctrl+s")
+        await finish(pilot)
+        assert str(dialog.query_one("#export-confirm-text", Static).visual).startswith(
+            f"{data} already exists"
+        )
+        await set_path(pilot, dialog, data)  # the same file, named
+        await pilot.press("ctrl+s")
+        await finish(pilot)
+        assert question.display
+        # Another program makes the .json a folder: replace must not write into it unasked.
+        data.unlink()
+        data.mkdir()
+        inner = data / data.name
+        inner.write_text("inner json", encoding="utf-8")
+        await pilot.click("#export-replace")
+        await finish(pilot)
+        assert inner.read_text(encoding="utf-8") == "inner json"
+        assert str(dialog.query_one("#export-confirm-text", Static).visual).startswith(
+            f"{inner} already exists"
+        )
+        await pilot.click("#export-replace")
+        await finish(pilot)
+        assert json.loads(inner.read_text(encoding="utf-8"))["count"] == 2
+        assert markdown.read_text(encoding="utf-8") == "my markdown"
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_e_during_a_search_never_exports_only_its_early_matches(
+    corpus: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    stages = SearchIndex.search_stages
+
+    def slow_stages(index: SearchIndex, query: str, **options: object) -> Iterator[SearchResult]:
+        """For "graph": the first match at once, the complete result when released."""
+        for result in stages(index, query, **options):  # type: ignore[arg-type]
+            if query == "graph" and result.complete:
+                yield replace(result, indices=result.indices[:1], complete=False)
+                while not release.wait(0.01):  # (bounded by the test's own timeout)
+                    pass
+            yield result
+
+    monkeypatch.setattr(SearchIndex, "search_stages", slow_stages)
+    app = make_app(corpus, data_dir=data_dir)
+    notices = recorded_notices(app)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await ready(pilot)
+        try:
+            await pilot.press("slash", *"graph", "enter")
+            for _ in range(400):
+                await pilot.pause(0.01)
+                if screen.result is not None and screen.result.query == "graph":
+                    break
+            assert len(screen.paper_list.rows) == 1  # only the early match so far
+            await pilot.press("e")
+            await pilot.pause()
+            assert app.screen is screen  # no dialog offering 1 of the results
+            assert notices[-1] == "Search still running; try again in a moment."
+        finally:
+            release.set()
+        await settle(pilot)
+        await open_dialog(pilot)
+        assert "Search results for “graph” (2 papers)" in screen_text(pilot)

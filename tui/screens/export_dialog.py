@@ -79,8 +79,10 @@ class ExportJob:
     format: Format
     abstracts: bool
     target: Path | None
-    """The file to write; None: the clipboard."""
-    overwrite: bool = False
+    """The file to write (a directory: the default name in it); None: the clipboard."""
+    replace: Path | None = None
+    """The file the user agreed to replace: it is overwritten only if it is still the file
+    the job writes (else the dialog asks again)."""
 
 
 class ExportDialog(ModalScreen[None]):
@@ -159,6 +161,8 @@ class ExportDialog(ModalScreen[None]):
         self._auto_path = ""
         self._list_names: list[str] = []
         self._exporting = False
+        self._asked: Path | None = None
+        """The file the overwrite question is about (None: no question shown)."""
 
     # --- layout --------------------------------------------------------------------------
 
@@ -277,6 +281,7 @@ class ExportDialog(ModalScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#export-what")
     def _what_changed(self) -> None:
+        self._hide_confirm()
         self._update_path()
 
     @on(OptionList.OptionSelected, "#export-what")
@@ -285,8 +290,13 @@ class ExportDialog(ModalScreen[None]):
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
+        self._hide_confirm()
         self._update_path()
         self._update_abstracts()
+
+    @on(Checkbox.Changed, "#export-abstracts")
+    def _abstracts_changed(self) -> None:
+        self._hide_confirm()
 
     @on(Input.Changed, "#export-path")
     def _path_typed(self, event: Input.Changed) -> None:
@@ -314,8 +324,9 @@ class ExportDialog(ModalScreen[None]):
 
     @on(Button.Pressed, "#export-replace")
     def _replace_pressed(self) -> None:
+        asked = self._asked
         self._hide_confirm()
-        self._start(overwrite=True)
+        self._start(replace=asked)
 
     @on(Button.Pressed, "#export-keep")
     def _keep_pressed(self) -> None:
@@ -357,7 +368,7 @@ class ExportDialog(ModalScreen[None]):
         path = path if path.is_absolute() else self.directory / path
         return path / self._default_name() if typed.endswith(os.sep) else path
 
-    def _start(self, *, clipboard: bool = False, overwrite: bool = False) -> None:
+    def _start(self, *, clipboard: bool = False, replace: Path | None = None) -> None:
         if self._exporting:
             return
         target = None if clipboard else self.target()
@@ -366,7 +377,7 @@ class ExportDialog(ModalScreen[None]):
             self.query_one("#export-path", Input).focus()
             return
         abstracts = self.query_one("#export-abstracts", Checkbox).value
-        job = ExportJob(self.what, self.format, abstracts, target, overwrite)
+        job = ExportJob(self.what, self.format, abstracts, target, replace)
         self._set_running(True)
         self._show_status("Collecting the papers…")
         self._run(job)
@@ -382,8 +393,9 @@ class ExportDialog(ModalScreen[None]):
             target = job.target
             if target is not None and target.is_dir():
                 target = target / self._default_name(job.what, job.format)
-                job = ExportJob(job.what, job.format, job.abstracts, target, job.overwrite)
-            if target is not None and not job.overwrite and os.path.lexists(target):
+                job = ExportJob(job.what, job.format, job.abstracts, target, job.replace)
+            overwrite = target is not None and target == job.replace
+            if target is not None and not overwrite and os.path.lexists(target):
                 self.post_message(self.Finished(job, exists=True))
                 return
             document = self._document(job)
@@ -407,7 +419,7 @@ class ExportDialog(ModalScreen[None]):
                 text = data.decode("utf-8")
                 self.post_message(self.Finished(job, document, text=text))
                 return
-            written = save(target, data, overwrite=job.overwrite)
+            written = save(target, data, overwrite=overwrite)
             self.post_message(self.Finished(job, document, written=written))
         except FileExistsError:
             self.post_message(self.Finished(job, exists=True))
@@ -481,6 +493,7 @@ class ExportDialog(ModalScreen[None]):
         self.refresh_bindings()
 
     def _ask_to_replace(self, target: Path | None) -> None:
+        self._asked = target
         self.query_one("#export-confirm-text", Static).update(
             Content(f"{sanitize(str(target))} already exists. Replace it?")
         )
@@ -489,6 +502,7 @@ class ExportDialog(ModalScreen[None]):
         self.query_one("#export-keep", Button).focus()
 
     def _hide_confirm(self) -> None:
+        self._asked = None
         self.query_one("#export-confirm").display = False
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
