@@ -12,7 +12,7 @@ from textual.widgets import Input, TextArea
 
 from tui.screens.lists import ListsScreen
 from tui.screens.main import MainScreen
-from tui.screens.note import NoteScreen
+from tui.screens.note import DiscardScreen, NoteScreen
 from tui.screens.tags import TagsScreen, parse_tags
 
 
@@ -125,6 +125,8 @@ async def test_n_writes_a_note_kept_exactly_and_shown_literally(
         await dialog(pilot, NoteScreen)
         assert app.screen.query_one(TextArea).text == text
         await pilot.press("x", "escape")
+        await dialog(pilot, DiscardScreen)  # edited: asks first
+        await pilot.press("y")
         await settled(pilot)
         assert stored(data_dir).note(paper_id(screen)) == text
         await pilot.press("n")  # an emptied note is deleted, by clicking Save

@@ -92,6 +92,8 @@ class PaperviewApp(App[None]):
         """The library's directory (None: the default location)."""
         self.keymap_overrides: dict[str, str] = {}
         """The keymap in force (binding id -> keys), for the help screen and the palette."""
+        self.farewell: list[str] = []
+        """What to tell the user on stderr once the reader has closed (changes lost)."""
 
     def get_default_screen(self) -> Screen[None]:
         """The reader."""
@@ -106,6 +108,15 @@ class PaperviewApp(App[None]):
         """Merge ``keymap`` into the keymap and remember it for the help."""
         self.keymap_overrides.update(keymap)
         super().update_keymap(keymap)
+
+    async def action_quit(self) -> None:
+        """Quit, unless a screen has something to ask first (an edited note, unsaved
+        library changes): a screen's ``may_quit()`` returning False keeps the app open."""
+        for screen in reversed(self.screen_stack):
+            may_quit = getattr(screen, "may_quit", None)
+            if may_quit is not None and not may_quit():
+                return
+        self.exit()
 
     def action_help(self) -> None:
         """Show the keys (generated from the bindings and the keymap)."""

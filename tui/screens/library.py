@@ -11,6 +11,7 @@ which never block.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 Change = Callable[["LibraryStore"], str | None]
 """A change to make: given the store, make it and return what to tell the user (or None)."""
 
+CLOSE_WAIT = 3.0
+"""Seconds quitting waits for the queued library jobs (one already writing may take up to
+the store's busy timeout more)."""
+
 
 @dataclass
 class LibraryOpened(Message):
@@ -36,6 +41,15 @@ class LibraryOpened(Message):
 
     view: LibraryView
     warnings: list[str]
+
+
+@dataclass
+class LibraryFailed(Message):
+    """A job failed unexpectedly (``opening``: the library could not be opened at all)."""
+
+    notice: str
+    """What went wrong, in a sentence."""
+    opening: bool
 
 
 @dataclass
@@ -64,7 +78,10 @@ class LibraryLink:
         """The store, once open (read it for its ``path``; change it only through jobs)."""
         self._jobs: deque[Callable[[], None]] = deque()
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._draining = False
+        self._running = False  # a job is running in the worker
+        self._closed = False
 
     @property
     def busy(self) -> bool:
@@ -98,15 +115,31 @@ class LibraryLink:
         if not self.busy:
             self._submit(self._refresh)
 
-    def close(self) -> int:
-        """Close the store (one last try to save); how many changes were lost."""
+    def close(self, wait: float = CLOSE_WAIT) -> int:
+        """Run the queued jobs (for ``wait`` seconds at most), then close the store (one last
+        try to save); how many changes were lost (never saved, or never run)."""
+        deadline = time.monotonic() + wait
+        with self._lock:
+            self._closed = True  # the worker stops after its job; the rest run here
+            while self._running and (left := deadline - time.monotonic()) > 0:
+                self._idle.wait(left)
+            jobs = list(self._jobs)
+            self._jobs.clear()
+        skipped = 0
+        for job in jobs:
+            if time.monotonic() < deadline:
+                self._run(job)
+            elif isinstance(job, partial) and job.func == self._change:
+                skipped += 1
         store, self.store = self.store, None
-        return store.close() if store is not None else 0
+        return skipped + (store.close() if store is not None else 0)
 
     # --- the worker ------------------------------------------------------------------------
 
     def _submit(self, job: Callable[[], None]) -> None:
         with self._lock:
+            if self._closed:
+                return
             self._jobs.append(job)
             if self._draining:
                 return
@@ -116,11 +149,23 @@ class LibraryLink:
     def _drain(self) -> None:
         while True:
             with self._lock:
-                if not self._jobs:
+                self._running = False
+                if not self._jobs or self._closed:
                     self._draining = False
+                    self._idle.notify_all()
                     return
                 job = self._jobs.popleft()
+                self._running = True
+            self._run(job)
+
+    def _run(self, job: Callable[[], None]) -> None:
+        """Run one job; a failure is told in a sentence and never stops the queue."""
+        try:
             job()
+        except Exception as failure:
+            opening = job == self._open
+            what = "couldn't open the library" if opening else "a library change failed"
+            self._post(LibraryFailed(_sentence(f"{what}: {_reason(failure)}"), opening))
 
     def _post(self, message: Message) -> None:
         self._owner.post_message(message)
@@ -158,7 +203,7 @@ class LibraryLink:
         )
 
     def _retry(self, asked: bool) -> None:
-        from ..data.library import StoreUnavailable
+        from ..data.library import LibraryError, StoreUnavailable
 
         store = self.store
         if store is None:
@@ -169,10 +214,12 @@ class LibraryLink:
         else:
             try:
                 saved = store.retry_pending()
-                notice = f"Saved {_changes(saved)} that had been kept in memory."
+                notice = f"Saved {count_changes(saved)} that had been kept in memory."
             except StoreUnavailable as failure:
                 notice = _refused(failure) if asked else ""
                 severity = "warning"
+            except LibraryError as failure:  # read-only now, or a change that no longer fits
+                notice, severity = _sentence(str(failure)), "error"
         self._post(LibraryUpdated(store.view(), notice, severity, None, False, store.pending))
 
     def _refresh(self) -> None:
@@ -183,14 +230,23 @@ class LibraryLink:
 
 def _refused(failure: StoreUnavailable) -> str:
     return (
-        f"Couldn't save the library ({failure.reason}); {_changes(failure.pending)} kept in "
+        f"Couldn't save the library ({failure.reason}); {count_changes(failure.pending)} kept in "
         "memory, will retry."
     )
+
+
+def _reason(failure: Exception) -> str:
+    """A failure in a few words: the OS's reason for an OSError, else its message."""
+    if isinstance(failure, OSError) and failure.strerror:
+        where = f" ({failure.filename})" if failure.filename else ""
+        return f"{failure.strerror.lower()}{where}"
+    return str(failure) or type(failure).__name__
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _changes(count: int) -> str:
+def count_changes(count: int) -> str:
+    """``"1 change"``, ``"3 changes"``."""
     return "1 change" if count == 1 else f"{count:,} changes"

@@ -35,7 +35,14 @@ from ..widgets.search_bar import SearchBar
 from ..widgets.status_bar import StatusBar, StatusState
 from .highlights import FieldSpans, Highlights
 from .idle import IdleCollector, freeze_loaded
-from .library import Change, LibraryLink, LibraryOpened, LibraryUpdated
+from .library import (
+    Change,
+    LibraryFailed,
+    LibraryLink,
+    LibraryOpened,
+    LibraryUpdated,
+    count_changes,
+)
 
 if TYPE_CHECKING:
     from ..data.library import Annotation, LibraryStore, LibraryView
@@ -288,6 +295,9 @@ class MainScreen(Screen[None]):
         """What the library said about its file (damaged, read-only...), for the problems view."""
         self.unsaved = 0
         """Library changes the disk refused, kept in memory until they can be saved."""
+        self.library_problem: str | None = None
+        """Why the library could not be opened (None: it is open, or opening)."""
+        self._quit_warned = False
         self.corpus_ids: frozenset[str] | None = None
         """The ids of the corpus's papers (None until known)."""
         self._bookmarked: frozenset[str] = frozenset()
@@ -361,8 +371,25 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._start_loading)
 
     def on_unmount(self) -> None:
-        """Close the library (one last try to save what the disk refused)."""
-        self.library.close()
+        """Close the library: the queued changes are made (within a few seconds), one last
+        try saves what the disk refused, and what is lost anyway is told on stderr."""
+        lost = self.library.close()
+        farewell = getattr(self.app, "farewell", None)
+        if lost and isinstance(farewell, list):
+            farewell.append(f"lost {count_changes(lost)} to the library that couldn't be saved")
+
+    def may_quit(self) -> bool:
+        """Whether the app may quit now: with changes the disk refused, warn once first."""
+        if not self.unsaved or self._quit_warned:
+            return True
+        self._quit_warned = True
+        self.notify(
+            f"{count_changes(self.unsaved)} to the library couldn't be saved yet: "
+            "press q again to quit and lose them, or ctrl+s to try saving now.",
+            severity="warning",
+            markup=False,
+        )
+        return False
 
     def _start_loading(self) -> None:
         self._collector.start()
@@ -764,6 +791,13 @@ class MainScreen(Screen[None]):
         if self.corpus is None or self.library_view is None:
             self.notify("Still loading.", markup=False)
             return
+        result = self.result
+        if not (
+            (result is None and not self.search_text.strip())  # the listing, before indexing
+            or (result is not None and result.complete and result.query == self.search_text)
+        ):  # the rows are a search's early matches (or an older query's): not its results
+            self.notify("Search still running; try again in a moment.", markup=False)
+            return
         self.app.push_screen(
             ExportDialog(
                 self.papers,
@@ -787,22 +821,43 @@ class MainScreen(Screen[None]):
         self._show_detail(self.paper_list.position)
         self._show_status()
 
+    @on(LibraryFailed)
+    def _library_failed(self, message: LibraryFailed) -> None:
+        self.notify(display.notice(message.notice), severity="error", markup=False)
+        if message.opening:
+            self.library_problem = message.notice
+            self.library_warnings.append(message.notice)
+            self._show_status()
+
     @on(LibraryUpdated)
     def _library_updated(self, message: LibraryUpdated) -> None:
         if message.notice:
             self.notify(display.notice(message.notice), severity=message.severity, markup=False)
+        before = self.library_view
         changed = self._take_view(message.view)
         self.unsaved = message.pending
+        if not self.unsaved:
+            self._quit_warned = False
         if changed:
-            if message.positions is None:
-                self.paper_list.set_marker(self._mark)
-            else:
-                self.paper_list.refresh_papers(message.positions)
+            self._repaint_marks(before, message.view, message.positions)
             self._show_detail(self.paper_list.position)
             if message.research and self._library_filters():
                 self._keep_row = self.paper_list.cursor_row
                 self._search()
         self._show_status()
+
+    def _repaint_marks(
+        self, before: LibraryView | None, after: LibraryView, positions: tuple[int, ...] | None
+    ) -> None:
+        """Redraw the rows of ``positions`` if only their marks changed; else every row (the
+        job also picked up another process's changes, say)."""
+        if before is not None and positions is not None:
+            marks = (before.bookmarked ^ after.bookmarked) | (before.read ^ after.read)
+            papers = self.papers
+            if marks <= {papers[p].id for p in positions if p < len(papers)}:
+                self.paper_list.refresh_papers(positions)
+                return
+        self.paper_list.set_marker(self._mark)
 
     def _take_view(self, view: LibraryView) -> bool:
         """Show ``view`` from now on; whether it differs from the one shown."""
@@ -814,8 +869,8 @@ class MainScreen(Screen[None]):
 
     def _look_at_library(self) -> None:
         """Retry saving what the disk refused; else pick up other processes' changes."""
-        if self.library.store is None:
-            return
+        if self.library.store is None or self.library.busy:
+            return  # a job is running (maybe waiting for a lock): no need to pile up more
         if self.unsaved:
             self.library.retry(asked=False)
         else:
@@ -867,12 +922,20 @@ class MainScreen(Screen[None]):
         """The selected paper and its position, or None (and say why)."""
         position = self.paper_list.position
         if self.library_view is None:
-            self.notify("The library is still opening.", markup=False)
+            self._say_library_unavailable()
             return None
         if position is None:
             self.notify("No paper selected.", severity="warning", markup=False)
             return None
         return self.papers[position], position
+
+    def _say_library_unavailable(self) -> None:
+        problem = self.library_problem
+        if problem is None:
+            self.notify("The library is still opening.", markup=False)
+        else:
+            notice = f"The library is unavailable. {problem}"
+            self.notify(display.notice(notice), severity="warning", markup=False)
 
     def _change(self, change: Change, position: int | None = None) -> None:
         self.library.change(change, positions=None if position is None else (position,))
@@ -919,8 +982,16 @@ class MainScreen(Screen[None]):
     def _tags_chosen(
         self, paper: Paper, position: int, before: tuple[str, ...], tags: tuple[str, ...] | None
     ) -> None:
-        if tags is not None:
-            self._change(partial(_set_tags, paper, before, tags), position)
+        from ..data.text import fold
+
+        if tags is None:
+            return
+        same = {fold(tag) for tag in tags} == {fold(tag) for tag in before}
+        if same and set(tags) != set(before):
+            # tags ignore case: the library keeps the spelling first used
+            self.notify("Tags unchanged (tags ignore case).", markup=False)
+            return
+        self._change(partial(_set_tags, paper, before, tags), position)
 
     def action_edit_note(self) -> None:
         """Write or edit the note on the selected paper."""
@@ -955,7 +1026,7 @@ class MainScreen(Screen[None]):
         from .lists import ListsScreen
 
         if self.library_view is None:
-            self.notify("The library is still opening.", markup=False)
+            self._say_library_unavailable()
             return
         self.app.push_screen(ListsScreen(self._list_summaries(None)), self._list_chosen_to_view)
 

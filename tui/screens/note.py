@@ -1,4 +1,5 @@
-"""The note editor: one paper's note in a text area; ctrl+s saves, escape cancels."""
+"""The note editor: one paper's note in a text area; ctrl+s saves, escape cancels (asking
+first when the note was edited)."""
 
 from __future__ import annotations
 
@@ -59,5 +60,60 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#note-cancel")
     def action_cancel(self) -> None:
-        """Close without changing the note."""
-        self.dismiss(None)
+        """Close without changing the note (asking first when it was edited)."""
+        if self.query_one(TextArea).text == self.note:
+            self.dismiss(None)
+        else:
+            self.app.push_screen(DiscardScreen(), self._discard_answered)
+
+    def _discard_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
+
+    def may_quit(self) -> bool:
+        """Whether the app may quit now; else ask about the edited note first."""
+        if self.query_one(TextArea).text == self.note:
+            return True
+        if not isinstance(self.app.screen, DiscardScreen):
+            self.app.push_screen(DiscardScreen(), self._quit_answered)
+        return False
+
+    def _quit_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
+            self.app.call_later(self.app.run_action, "app.quit")
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """Ask whether to throw away an edited note: dismissed with True to discard it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "keep", "Keep editing", show=False),
+        Binding("y,d", "discard", "Discard", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """The question, and Keep editing (focused) / Discard."""
+        with Vertical(id="discard-dialog", classes="library-dialog"):
+            yield Static(Content("Discard changes?"), classes="dialog-title")
+            yield Static(
+                Content("The note was edited. y discards it · escape goes back to it"),
+                classes="dialog-hint",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content("Keep editing"), id="discard-keep", variant="primary")
+                yield Button(Content("Discard"), id="discard-yes", variant="error")
+
+    def on_mount(self) -> None:
+        """Keeping the edit is the default: enter on the focused button keeps it."""
+        self.query_one("#discard-keep").focus()
+
+    @on(Button.Pressed, "#discard-keep")
+    def action_keep(self) -> None:
+        """Go back to the note."""
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#discard-yes")
+    def action_discard(self) -> None:
+        """Throw the edit away."""
+        self.dismiss(True)

@@ -42,4 +42,6 @@ def run(args: argparse.Namespace) -> int:
     # The library resolves a missing --data-dir ($PAPERVIEW_DATA_DIR, the default) itself.
     app = PaperviewApp(args.paths or [], given_read_options(args), args.data_dir)
     app.run()
+    for line in app.farewell:  # library changes lost on the way out
+        error(line)
     return app.return_code or EXIT_OK
