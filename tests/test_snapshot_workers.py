@@ -4,8 +4,13 @@ line numbers, progress and cancellation."""
 
 from __future__ import annotations
 
+import errno
 import json
+import multiprocessing
+import os
+import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ from tui.data import jsonl_workers, snapshot
 from tui.data.snapshot import ReadResult, read_jsonl
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only"
+    not sys.platform.startswith("linux"), reason="workers open the file through /proc: Linux only"
 )
 
 
@@ -49,6 +54,10 @@ def tricky_lines(copies: int) -> list[str]:
         lines.append('["not", "an", "object"]')
         lines.append(json.dumps({"title": f"No arXiv id {copy % 2}", "abstract": "same title"}))
         lines.append(json.dumps({"title": "crlf line", "id": f"hep-th/{copy:07d}"}) + "\r")
+        # the same paper in every copy, with a bad date: one process warns of the first only
+        lines.append(
+            json.dumps({"id": "2402.00001", "title": "Again", "update_date": "2020-13-01"})
+        )
     return lines
 
 
@@ -108,6 +117,7 @@ def test_workers_read_exactly_what_one_process_reads(
         "not a JSON object; skipped",
         "bad date 2023-02-30; date left out",
     }
+    assert [p.line for p in expected.problems if "2020-13-01" in p.reason] == [19]
     result = read(path)
     assert_same(result, expected)
     assert "\x1b" not in "".join(result.columns.titles)
@@ -153,3 +163,50 @@ def test_small_or_compressed_files_are_read_in_this_process(tmp_path: Path) -> N
     path = write(tmp_path / "a.jsonl", tricky_lines(1))
     with path.open("rb") as handle:
         assert jsonl_workers.read_in_workers(handle, str(path)) is None
+
+
+@pytest.mark.usefixtures("split")
+def test_a_killed_worker_does_not_hang_loading_the_file_is_read_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    expected = in_one_process(path, monkeypatch)
+    killed: list[int] = []
+
+    def kill_the_workers(done: int, total: int) -> None:  # as the OOM killer would
+        for child in multiprocessing.active_children():
+            if child.pid is not None and not killed:
+                os.kill(child.pid, signal.SIGKILL)
+                killed.append(child.pid)
+
+    assert_same(read(path, progress=kill_the_workers), expected)
+    assert killed
+
+
+@pytest.mark.usefixtures("split")
+def test_no_room_for_the_workers_files_reads_the_file_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    expected = in_one_process(path, monkeypatch)
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    assert_same(read(path), expected)
+
+
+@pytest.mark.usefixtures("split")
+def test_workers_that_cannot_start_leave_the_file_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    expected = in_one_process(path, monkeypatch)
+
+    def no_fork(*args: object) -> None:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    for kind in ("ForkProcess", "ForkServerProcess", "SpawnProcess"):
+        monkeypatch.setattr(getattr(multiprocessing.context, kind), "_Popen", no_fork)
+    assert_same(read(path), expected)

@@ -1,15 +1,19 @@
 """Parsing a big JSON Lines file on every core: worker processes read byte ranges.
 
 A plain (not compressed) file of :data:`SPLIT_FROM` bytes or more is cut into ranges of
-about :data:`RANGE_BYTES`, each ending at a line break. Forked worker processes parse one
+about :data:`RANGE_BYTES`, each ending at a line break. Worker processes (forked from a
+``forkserver`` process, never from this one, which may be running other threads) parse one
 range at a time with the same :class:`~tui.data.snapshot.LineReader` as the single-process
 path, numbering lines from the range's start, and write its columns as one :mod:`marshal`
 blob to a file in a private temporary directory (in memory, ``/dev/shm``, when there is
 one): handing 20 MB over a pipe cost the calling process six times the CPU of reading a
 file. The calling process puts the ranges together in file order: it shifts line numbers
 and positions, merges an arXiv id seen in an earlier range into its first paper, and
-applies the cap on listed problems, so the result is exactly the one reading the file in
-one process gives (``tests/test_snapshot_workers.py`` compares them).
+leaves out the warnings of a paper seen in an earlier range (one process never gets that
+far with a repeat) and applies the cap on listed problems, so the result is exactly the one
+reading the file in one process gives (``tests/test_snapshot_workers.py`` compares them).
+When the workers cannot start (no room for the temporary folder, no memory to fork) or one
+dies (the OOM killer), the file is read in one process instead, from the start.
 """
 
 from __future__ import annotations
@@ -25,15 +29,20 @@ import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from itertools import islice
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO
 
 from . import snapshot
 from .models import Problem, Severity
 from .paper_columns import PaperColumns
-from .snapshot import Cancelled, LineReader, Progress, ReadResult, is_gzip
+from .snapshot import Cancelled, LineReader, Progress, ReadResult, _Problems, is_gzip
 
 SPLIT_FROM = 64 * 2**20
 """Plain files from this many bytes on are parsed by worker processes."""
@@ -48,7 +57,7 @@ _SCAN = 64 * 1024
 def worker_count() -> int:
     """How many worker processes to use: the cores this process may run on (at most
     :data:`MAX_WORKERS`); 1 means parse in this process."""
-    if not sys.platform.startswith("linux"):  # forking is unsafe on macOS, absent on Windows
+    if not sys.platform.startswith("linux"):  # workers open the file through /proc
         return 1
     return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
 
@@ -62,41 +71,82 @@ def read_in_workers(
     cancelled: Cancelled | None = None,
 ) -> ReadResult | None:
     """The result of reading ``raw`` with worker processes; None when that is not worth it
-    (small, compressed or not a real file, one core) or the file is a paperview export:
-    the caller then reads it itself. Arguments as for :func:`.snapshot.read_jsonl`."""
+    (small, compressed or not a real file, one core), the file is a paperview export, or
+    the workers cannot start or one dies (killed for memory, say): the caller then reads
+    it itself. Arguments as for :func:`.snapshot.read_jsonl`."""
     try:
         fd = raw.fileno()
         size = os.fstat(fd).st_size
+        workers = worker_count()
+        if size < SPLIT_FROM or workers < 2 or is_gzip(os.pread(fd, 2, 0)):
+            return None
+        ranges = list(_ranges(fd, size, RANGE_BYTES))
+        shm = Path("/dev/shm")
+        base = shm if shm.is_dir() else Path(tempfile.gettempdir())
+        _remove_stale(base)
+        folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
     except (OSError, AttributeError, ValueError):
         return None
-    workers = worker_count()
-    if size < SPLIT_FROM or workers < 2 or is_gzip(os.pread(fd, 2, 0)):
-        return None
-    ranges = list(_ranges(fd, size, RANGE_BYTES))
-    merger = _Merger(file)
-    shm = Path("/dev/shm")
-    base = shm if shm.is_dir() else Path(tempfile.gettempdir())
-    _remove_stale(base)
-    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(ranges)), initializer=_quiet) as pool:
-            parts = pool.imap(partial(_parse_range, fd, file, folder), ranges)
-            for _, end in ranges:
-                try:
-                    part = next(parts)
-                except OSError as failure:
-                    merger.stopped(failure)
-                    break
-                if part is None:  # the first line is a paperview export's header
-                    return None
-                merger.add(_take(part))
-                if progress is not None:
-                    progress(end, total)
-                if cancelled is not None and cancelled():
-                    return merger.result(complete=False)
+        task = partial(_parse_range, file, folder, snapshot.MAX_PROBLEMS)
+        count = min(workers, len(ranges))
+        pool = ProcessPoolExecutor(
+            count,
+            mp_context=_context(),
+            initializer=_start,
+            initargs=(f"/proc/{os.getpid()}/fd/{fd}",),
+        )
+        try:
+            merger = _Merger(file)
+            return _merged(pool, count, task, ranges, merger, total, progress, cancelled)
+        finally:
+            pool.shutdown(cancel_futures=True)
+    except (OSError, BrokenProcessPool):  # no fork, no memory, a worker killed
+        return None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _context() -> BaseContext:
+    """Workers forked from a server process started afresh: forking this process, which
+    may be running other threads, could leave a child waiting on a lock copied held."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def _merged(
+    pool: ProcessPoolExecutor,
+    count: int,
+    task: Callable[[tuple[int, int]], str | bytes | None],
+    ranges: list[tuple[int, int]],
+    merger: _Merger,
+    total: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ReadResult | None:
+    """Parse ``ranges`` in ``pool`` of ``count`` workers (a few ahead) and merge them in order; see
+    :func:`read_in_workers`. A range that cannot be read ends the reading there."""
+    waiting: deque[Future[str | bytes | None]] = deque()
+    todo = iter(ranges)
+    for _, end in ranges:
+        waiting.extend(pool.submit(task, span) for span in islice(todo, 2 * count - len(waiting)))
+        future = waiting.popleft()
+        while not wait([future], timeout=0.2).done:
+            if cancelled is not None and cancelled():
+                return merger.result(complete=False)
+        try:
+            part = future.result()
+        except OSError as failure:
+            merger.stopped(failure)
+            break
+        if part is None:  # the first line is a paperview export's header
+            return None
+        merger.add(_take(part))
+        if progress is not None:
+            progress(end, total)
+        if cancelled is not None and cancelled():
+            return merger.result(complete=False)
     return merger.result()
 
 
@@ -120,10 +170,18 @@ def _take(part: str | bytes) -> object:
             return marshal.loads(mapped)
 
 
-def _quiet() -> None:
-    """In a worker: leave Ctrl+C and signal wake-ups to the parent."""
+_fd = -1  # in a worker: the file being read
+
+
+def _start(path: str) -> None:
+    """In a worker: open the file (``/proc/<parent>/fd/<n>``: the one the parent has open)
+    and leave Ctrl+C to the parent."""
+    global _fd
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.set_wakeup_fd(-1)
+    try:
+        _fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        os._exit(1)  # quietly: the parent finds its pool broken and reads the file itself
 
 
 def _ranges(fd: int, size: int, step: int) -> Iterator[tuple[int, int]]:
@@ -146,21 +204,21 @@ def _ranges(fd: int, size: int, step: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _parse_range(fd: int, file: str, folder: Path, span: tuple[int, int]) -> str | bytes | None:
+def _parse_range(file: str, folder: Path, cap: int, span: tuple[int, int]) -> str | bytes | None:
     """In a worker: parse the lines of one byte range into a file of ``folder`` (see
     :meth:`_Merger.add`) and return its path (or the blob itself when the file cannot be
     written: a full ``/dev/shm``); None when the first line is a paperview export's
-    header."""
+    header. ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the parent."""
     start, end = span
-    data = _pread(fd, start, end)
+    data = _pread(_fd, start, end)
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
     reader = LineReader(file, first=start == 0)
+    problems = reader.problems = _RangeProblems(file, cap)
     if reader.read(lines) is not None:
         return None
     columns = reader.builder.columns
-    problems = reader.problems
     blob = marshal.dumps(
         (
             len(lines),
@@ -168,7 +226,7 @@ def _parse_range(fd: int, file: str, folder: Path, span: tuple[int, int]) -> str
             [getattr(columns, name) for name in PaperColumns.LISTS],
             columns.lines.tobytes(),
             [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
-            [(p.line, p.reason, p.severity.value) for p in problems.items],
+            problems.found,
             problems.dropped,
         )
     )
@@ -194,6 +252,26 @@ def _pread(fd: int, start: int, end: int) -> bytes:
     return b"".join(chunks) if len(chunks) != 1 else chunks[0]
 
 
+class _RangeProblems(_Problems):
+    """A range's problems as the merge needs them: (line, reason, severity) of every
+    warning, as the merge leaves out those of papers an earlier range holds, and of the
+    first ``cap`` errors (the rest counted): enough to list the first ``cap`` of the file."""
+
+    def __init__(self, file: str, cap: int) -> None:
+        super().__init__(file)
+        self.cap = cap
+        self.errors = 0
+        self.found: list[tuple[int | None, str, str]] = []
+
+    def add(self, line: int | None, reason: str, severity: Severity = Severity.ERROR) -> None:
+        if severity is Severity.ERROR:
+            self.errors += 1
+            if self.errors > self.cap:
+                self.dropped += 1
+                return
+        self.found.append((line, reason, severity.value))
+
+
 class _Merger:
     """Puts the ranges' columns together in file order, as one reader would have."""
 
@@ -213,14 +291,21 @@ class _Merger:
         base, file, columns = self.lines, self.file, self.columns
         self.lines += count
         self.entries += entries
-        for line, reason, severity in problems:
-            self._problem(None if line is None else line + base, reason, severity)
-        self.dropped += dropped
         lines = array("I")
         lines.frombytes(line_bytes)
         ids = lists[0]
+        seen = self.positions
+        repeats = (  # lines of papers seen before: one process warns of nothing there
+            set()
+            if seen.keys().isdisjoint(ids)
+            else {lines[n] for n, paper_id in enumerate(ids) if paper_id in seen}
+        )
+        for line, reason, severity in problems:
+            if line not in repeats or severity != Severity.WARNING.value:
+                self._problem(None if line is None else line + base, reason, severity)
+        self.dropped += dropped
         offset = len(columns)
-        if self.positions.keys().isdisjoint(ids):
+        if not repeats:
             self.positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
             for name, values in zip(PaperColumns.LISTS, lists, strict=True):
                 getattr(columns, name).extend(values)
