@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -210,3 +211,48 @@ def test_workers_that_cannot_start_leave_the_file_to_this_process(
     for kind in ("ForkProcess", "ForkServerProcess", "SpawnProcess"):
         monkeypatch.setattr(getattr(multiprocessing.context, kind), "_Popen", no_fork)
     assert_same(read(path), expected)
+
+
+CAPTURED_STDERR = """
+import sys
+from pathlib import Path
+from tui.data import jsonl_workers
+
+
+class PrintCapture:  # what Textual puts in sys.stderr while the reader runs
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        return -1
+
+
+jsonl_workers.SPLIT_FROM = 0
+jsonl_workers.RANGE_BYTES = 1500
+jsonl_workers.worker_count = lambda: 2
+sys.stderr = PrintCapture()
+with Path(sys.argv[1]).open("rb") as handle:
+    result = jsonl_workers.read_in_workers(handle, sys.argv[1])
+print("workers" if result is not None else "one process", len(result.columns) if result else 0)
+"""
+
+
+@pytest.mark.slow
+def test_workers_start_inside_the_reader_whose_stderr_has_no_file_descriptor(
+    tmp_path: Path,
+) -> None:
+    # Textual's print capture returns -1 from fileno(); multiprocessing's resource tracker
+    # then failed to start ("bad value(s) in fds_to_keep") and the reader crashed.
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    done = subprocess.run(
+        [sys.executable, "-c", CAPTURED_STDERR, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "workers", done.stdout

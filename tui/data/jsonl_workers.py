@@ -35,6 +35,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import islice
+from multiprocessing import forkserver, resource_tracker
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO
@@ -101,7 +102,7 @@ def read_in_workers(
             return _merged(pool, count, task, ranges, merger, total, progress, cancelled)
         finally:
             pool.shutdown(cancel_futures=True)
-    except (OSError, BrokenProcessPool):  # no fork, no memory, a worker killed
+    except (OSError, ValueError, BrokenProcessPool):  # no fork, no memory, a worker killed
         return None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -112,7 +113,31 @@ def _context() -> BaseContext:
     may be running other threads, could leave a child waiting on a lock copied held."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
+    _start_servers()
     return context
+
+
+def _start_servers() -> None:
+    """Start multiprocessing's resource tracker and fork server if they are not running.
+
+    The resource tracker is handed ``sys.stderr.fileno()``; inside the reader that is
+    Textual's print capture, whose ``fileno()`` is -1, and starting it fails ("bad value(s)
+    in fds_to_keep"). So they start with the process's own standard error (or /dev/null)."""
+    captured = sys.stderr
+    stream = sys.__stderr__
+    try:
+        usable = stream is not None and stream.fileno() >= 0
+    except (OSError, ValueError):
+        usable = False
+    with contextlib.ExitStack() as stack:
+        if not usable:
+            stream = stack.enter_context(Path(os.devnull).open("w"))
+        sys.stderr = stream
+        try:
+            resource_tracker.ensure_running()
+            forkserver.ensure_running()
+        finally:
+            sys.stderr = captured
 
 
 def _merged(
