@@ -105,8 +105,14 @@ async def test_typing_searches_as_you_type_and_highlights_matches(corpus: Path) 
         strip = screen.paper_list.render_line(0)
         styled = [seg.text for seg in strip if seg.style and seg.style.underline]
         assert "Graph" in styled
-        body = screen.query_one(PaperDetail).content
-        assert any(body.plain[s.start : s.end] == "Graph" for s in body.spans)
+        # the detail pane gets its highlights a moment later, from the explaining worker
+        for _ in range(200):
+            body = screen.query_one(PaperDetail).content
+            if any(body.plain[s.start : s.end] == "Graph" for s in body.spans):
+                break
+            await pilot.pause(0.05)
+        else:
+            raise AssertionError("the detail pane never highlighted 'Graph'")
         await pilot.press("enter")
         assert focused(app) is screen.paper_list
 

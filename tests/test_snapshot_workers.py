@@ -145,7 +145,8 @@ def test_progress_rises_to_the_file_size_and_cancelling_stops_early(tmp_path: Pa
     assert len(seen) > 5 and seen == sorted(seen) and seen[-1] == size
     stopped = read(path, progress=lambda done, total: seen.append(done), cancelled=lambda: True)
     assert not stopped.complete
-    assert 0 < len(stopped.columns) < len(result.columns)
+    # how much was read before the first check depends on how fast the workers start
+    assert len(stopped.columns) < len(result.columns)
 
 
 @pytest.mark.usefixtures("split")
