@@ -361,12 +361,13 @@ class MainScreen(Screen[None]):
     # --- loading -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        """Show the empty frame first; start loading right after it is drawn."""
+        """Show the empty frame first; open the library and start loading right after it is
+        drawn (their threads would hold the interpreter lock while the frame is built)."""
+        self._collector.start()  # before the first frame, which a full pass would delay
         self.paper_list.set_placeholder(display.list_placeholder(["Loading papers…"]))
         self.detail.set_placeholder(Content(""))
         self._update_layout()
         self._show_status()
-        self.library.open()
         self.set_interval(LIBRARY_EVERY, self._look_at_library, name="library-clock")
         self.call_after_refresh(self._start_loading)
 
@@ -392,7 +393,7 @@ class MainScreen(Screen[None]):
         return False
 
     def _start_loading(self) -> None:
-        self._collector.start()
+        self.library.open()
         self._load_started = monotonic()
         self._clock = self.set_interval(0.5, self._show_status, name="loading-clock")
         self._load()
