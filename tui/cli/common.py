@@ -43,9 +43,22 @@ class CommandError(Exception):
         self.code = code
 
 
-def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) -> None:
-    """Options for choosing and reading the corpus."""
-    if paths:
+def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths_as_option: bool = False) -> None:
+    """Options for choosing and reading the corpus. The corpus paths are positional
+    (``PATH ...``), or a repeatable ``--corpus PATH`` for commands whose positional
+    arguments are something else."""
+    if paths_as_option:
+        parser.add_argument(
+            "--corpus",
+            dest="paths",
+            action="append",
+            type=Path,
+            default=None,
+            metavar="PATH",
+            help="corpus file or directory to find papers in"
+            " (repeatable; default: the bundled one)",
+        )
+    else:
         parser.add_argument(
             "paths",
             nargs="*",

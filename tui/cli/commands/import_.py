@@ -42,16 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--undo", action="store_true", help="revert the last import made from the command line"
     )
-    parser.add_argument(
-        "--corpus",
-        dest="paths",
-        action="append",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="corpus file or directory to match papers in (repeatable; default: the bundled one)",
-    )
-    add_corpus_arguments(parser, paths=False)
+    add_corpus_arguments(parser, paths_as_option=True)
     add_data_dir_argument(parser)
 
 

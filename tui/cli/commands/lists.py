@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..common import add_corpus_arguments, error, load, write_json, write_lines
@@ -38,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", title="actions")
     show = actions.add_parser("show", help="print the papers on a list, in order")
     show.add_argument("name", metavar="NAME")
-    _add_corpus(show)
+    add_corpus_arguments(show, paths_as_option=True)
     _add_json(show, nested=True)
     for action, text in (
         ("add", "add papers to a list, creating it if there is none of that name"),
@@ -49,7 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "papers", nargs="+", metavar="ID_OR_TITLE", help="id, id prefix or title of a paper"
         )
-        _add_corpus(sub)
+        add_corpus_arguments(sub, paths_as_option=True)
     rename = actions.add_parser("rename", help="rename a list")
     rename.add_argument("old", metavar="OLD")
     rename.add_argument("new", metavar="NEW")
@@ -66,19 +65,6 @@ def _add_json(parser: argparse.ArgumentParser, *, nested: bool) -> None:
         default=argparse.SUPPRESS if nested else False,
         help="print JSON instead of text",
     )
-
-
-def _add_corpus(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--corpus",
-        dest="paths",
-        action="append",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="corpus file or directory to find papers in (repeatable; default: the bundled one)",
-    )
-    add_corpus_arguments(parser, paths=False)
 
 
 def run(args: argparse.Namespace) -> int:
