@@ -75,3 +75,13 @@ def title_is_bold(screen: MainScreen, title: str) -> bool:
         if title[:20] in strip.text:
             return any(title[:10] in s.text and s.style is not None and s.style.bold for s in strip)
     raise AssertionError(f"{title!r} is not on screen")
+
+
+async def dialog(pilot: Pilot[None], kind: type[object]) -> None:
+    """Wait (boundedly) until a screen of ``kind`` is on top, then let it settle."""
+    for _ in range(100):
+        if isinstance(pilot.app.screen, kind):
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{kind.__name__} never opened")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from app_support import make_app, screen_text, titles_listed, write_corpus
-from library_support import GNN, SURVEY, TABLES, ZEBRA, select, settled, stored
-from textual.pilot import Pilot
+from library_support import GNN, SURVEY, TABLES, ZEBRA, dialog, select, settled, stored
 from textual.widgets import Input, TextArea
 
 from tui.screens.lists import ListsScreen
@@ -24,15 +23,6 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-async def dialog(pilot: Pilot[None], kind: type[object]) -> None:
-    for _ in range(100):
-        if isinstance(pilot.app.screen, kind):
-            await pilot.pause()
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never opened")
 
 
 def paper_id(screen: MainScreen) -> str:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from app_support import make_app, screen_text, wait_for_text, write_corpus
-from library_support import GNN, TABLES, record_notices, row_text, select, settled, stored
-from textual.pilot import Pilot
+from library_support import GNN, TABLES, dialog, record_notices, row_text, select, settled, stored
 from textual.widgets import Static
 
 import tui.data.library.files as library_files
@@ -32,14 +31,6 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-async def wait_for(pilot: Pilot[None], kind: type[object]) -> None:
-    for _ in range(100):
-        if isinstance(pilot.app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never opened")
-
-
 async def test_a_damaged_library_is_kept_aside_reported_and_the_reader_works(
     corpus: Path, data_dir: Path
 ) -> None:
@@ -55,7 +46,7 @@ async def test_a_damaged_library_is_kept_aside_reported_and_the_reader_works(
         assert row_text(screen, GNN).startswith("★")
         assert len(stored(data_dir).bookmarked_ids()) == 1
         await pilot.press("exclamation_mark")
-        await wait_for(pilot, ProblemsScreen)
+        await dialog(pilot, ProblemsScreen)
         await pilot.pause()
         assert "library: warning: library.sqlite3 was damaged" in screen_text(pilot)
 
@@ -146,7 +137,7 @@ async def test_annotations_of_papers_absent_from_the_corpus_are_kept_and_counted
         await settled(pilot)
         assert "filter: bookmarked (1 not in this corpus)" in screen_text(pilot)
         await pilot.press("l")
-        await wait_for(pilot, ListsScreen)
+        await dialog(pilot, ListsScreen)
         await pilot.pause()
         assert "Old  1 paper, 1 not in this corpus" in screen_text(pilot)
         await pilot.press("enter")
@@ -162,7 +153,7 @@ async def test_every_library_key_is_in_the_help_and_the_palette(corpus: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)
         await pilot.press("question_mark")
-        await wait_for(pilot, HelpScreen)
+        await dialog(pilot, HelpScreen)
         await pilot.pause()
         text = str(app.screen.query_one("#help-table", Static).content)  # the whole table
         for detail in (

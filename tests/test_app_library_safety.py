@@ -9,8 +9,17 @@ from pathlib import Path
 
 import pytest
 from app_support import make_app, screen_text, settle, write_corpus
-from library_support import GNN, SURVEY, TABLES, record_notices, row_text, select, settled, stored
-from textual.pilot import Pilot
+from library_support import (
+    GNN,
+    SURVEY,
+    TABLES,
+    dialog,
+    record_notices,
+    row_text,
+    select,
+    settled,
+    stored,
+)
 from textual.widgets import Input, TextArea
 
 import tui.data.library
@@ -31,15 +40,6 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-async def dialog(pilot: Pilot[None], kind: type[object]) -> None:
-    for _ in range(100):
-        if isinstance(pilot.app.screen, kind):
-            await pilot.pause()
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never opened")
 
 
 def paper_id(screen: MainScreen, title: str) -> str:
