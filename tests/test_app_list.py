@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import ClassVar, overload
@@ -9,10 +10,12 @@ from typing import ClassVar, overload
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.strip import Strip
 
 from tui.app import style_sheets
 from tui.data.models import Paper, PaperDate, SourceRef
 from tui.display import RowMark
+from tui.screens.idle import untie_drawn_lines
 from tui.widgets.paper_list import PaperList
 
 
@@ -200,3 +203,29 @@ async def test_marks_come_from_the_marker_and_one_row_can_be_refreshed() -> None
         await pilot.pause()
         assert line_text(paper_list, 2).startswith("★ Paper number 2")
         assert asked == [papers[2].id]  # only that row was drawn again
+
+
+async def test_rows_of_a_replaced_result_are_freed_without_the_cycle_collector() -> None:
+    """Drawn rows die by reference counting when the next result replaces them, so the
+    garbage collector's full passes (which stall the screen) find little to do."""
+    untie_drawn_lines()
+    papers = [make_paper(i) for i in range(100)]
+    app = ListApp(papers, list(range(50)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        gc.collect()
+        gc.disable()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            for first in (50, 60, 70, 80):  # new results, each drawn
+                paper_list.show(papers, list(range(first, first + 10)))
+                await pilot.pause()
+                await pilot.press("j", "pagedown")
+            gc.collect()
+            left = [item for item in gc.garbage if isinstance(item, Strip)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+        assert left == []

@@ -27,6 +27,7 @@ from tui.screens.main import MainScreen
 from tui.screens.problems import ProblemsScreen
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
+from tui.widgets.search_bar import SearchBar
 
 
 @pytest.fixture
@@ -359,7 +360,7 @@ async def test_stale_search_results_are_dropped(corpus: Path) -> None:
         screen = await settle(pilot)
         assert screen.index is not None
         stale = screen.index.search("zebra")
-        screen.post_message(MainScreen.SearchProgressed(-1, stale, {}))
+        screen.post_message(MainScreen.SearchProgressed(-1, stale))
         await pilot.pause()
         assert len(titles_listed(screen)) == 4
 
@@ -458,3 +459,15 @@ def test_the_app_takes_its_inputs_from_the_constructor(tmp_path: Path) -> None:
     app = PaperviewApp([tmp_path / "a.txt"], data_dir=tmp_path / "data")
     assert app.paths == [tmp_path / "a.txt"]
     assert app.data_dir == tmp_path / "data"
+
+
+async def test_a_query_longer_than_the_search_bar_scrolls_to_show_the_end(corpus: Path) -> None:
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash", *"abcdefghij" * 9, "x", "y", "z")
+        await pilot.pause()
+        bar = screen.query_one(SearchBar)
+        assert bar.value.endswith("xyz")
+        assert "hijxyz" in bar.render_line(0).text
+        assert bar.scroll_offset.x > 0

@@ -5,7 +5,9 @@ another thread, can wait on the GIL for tens of milliseconds; it never runs whil
 drawn. The list and the detail pane ask :class:`Highlights` for a paper's spans: a paper
 explained for the current query answers at once; otherwise the spans of the previous query
 stand in (they are nearly always right one keystroke later) and the paper is queued for the
-explain worker, whose answer redraws the row.
+explain worker, whose answer redraws the row. The first page of a complete result is
+explained by the search worker itself, right after the result is drawn: those papers are
+*expected*, not queued.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Highlights:
         self._found: dict[int, FieldSpans] = {}
         self._previous: dict[int, FieldSpans] = {}
         self._pending: set[int] = set()
+        self._expected: set[int] = set()
 
     def reset(self, query: str) -> None:
         """A new query: forget its spans (keeping the last ones as stand-ins)."""
@@ -40,6 +43,7 @@ class Highlights:
         self._previous = self._found if query.strip() else {}
         self._found = {}
         self._pending.clear()
+        self._expected.clear()
         self.query = query
 
     def spans(self, position: int) -> FieldSpans:
@@ -49,12 +53,24 @@ class Highlights:
         found = self._found.get(position)
         if found is not None:
             return found
-        self._pending.add(position)
+        if position not in self._expected:
+            self._pending.add(position)
         return self._previous.get(position, NOTHING)
 
-    def known(self, position: int) -> bool:
-        """Whether ``position`` has been explained for the current query."""
-        return position in self._found or not self.query.strip()
+    @property
+    def pending(self) -> bool:
+        """Whether some papers wait to be explained."""
+        return bool(self._pending)
+
+    def expect(self, positions: Iterable[int]) -> None:
+        """The search worker is explaining ``positions`` (the first page of a complete
+        result): they are not queued, and what was queued for earlier stages is dropped."""
+        self._expected = set(positions)
+        self._pending.clear()
+
+    def expected(self, position: int) -> bool:
+        """Whether the search worker's spans for ``position`` are still to come."""
+        return position in self._expected and position not in self._found
 
     def take_pending(self) -> list[int]:
         """The positions waiting to be explained (and forget that they wait)."""
@@ -70,6 +86,7 @@ class Highlights:
         return found.keys()
 
     def add_for(self, query: str, found: Mapping[int, FieldSpans]) -> None:
-        """Store spans the search worker computed along with a result for ``query``."""
+        """Store spans the search worker computed for a result for ``query``."""
         self.reset(query)
         self._found.update(found)
+        self._expected.difference_update(found)

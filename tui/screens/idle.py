@@ -1,14 +1,19 @@
-"""The cycle collector's full passes, moved to when the user is idle.
+"""The cycle collector's full passes: kept short, and moved to when the user is idle.
 
-A full pass (generation 2) walks every long-lived container. With Textual's rendered lines
-(which reference themselves from their caches, so they only die in a cycle collection) and
-the search's cached results, one pass takes 20-80 ms on a 2-core machine: a dropped frame
-or three, right in the middle of typing. So the reader
+A full pass (generation 2) walks every long-lived container and frees the garbage that
+only it can free: objects in reference cycles. The reader makes that garbage rare, so a
+pass stays within a frame (about 5 ms: the screen's widgets and caches, some 20k objects):
 
-* freezes the corpus and its index once they are built (:func:`freeze_loaded`), so no pass
-  ever walks them again;
-* raises the collector's third threshold, so full passes almost never start on their own;
-* runs a full pass itself a moment after the user stops (:class:`IdleCollector`).
+* the corpus and its index are frozen once they are built (:func:`freeze_loaded`), so no
+  pass ever walks them again;
+* every line the compositor draws used to be a cycle: Textual's ``Strip.divide`` caches
+  its answer on the strip, and for a line it does not cut that answer is ``[self]``
+  (:func:`untie_drawn_lines` drops that entry); the results list keeps its drawn rows in a
+  plain dict, not Textual's ``LRUCache``, whose links are a ring that outlives a clear. Each
+  keystroke used to leave about a thousand such objects to the collector: a full pass after
+  a minute of typing took 100-150 ms;
+* the collector's third threshold is raised, so full passes seldom start on their own,
+  and :class:`IdleCollector` runs one a moment after the user stops.
 
 Young generations are still collected automatically; they are small and quick.
 """
@@ -16,9 +21,10 @@ Young generations are still collected automatically; they are small and quick.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from textual.message_pump import MessagePump
+from textual.strip import Strip
 from textual.timer import Timer
 
 IDLE_SECONDS = 2.0
@@ -26,6 +32,31 @@ IDLE_SECONDS = 2.0
 
 FULL_PASS_EVERY = 1000
 """Generation-1 collections between automatic full passes (CPython's default is 10)."""
+
+
+def untie_drawn_lines() -> None:
+    """Make Textual's ``Strip.divide`` forget an answer that is the strip itself.
+
+    The compositor divides every line it draws at the widgets' edges; a line it does not cut
+    comes back as ``[self]``, which Textual (8.2.8) also keeps in the strip's own divide
+    cache: a reference cycle per line drawn, so each line replaced on screen waits for a
+    full collection instead of dying at once. Dividing an uncut line again is trivial, so
+    nothing is lost by not caching it. Installed once; harmless if Textual changes.
+    """
+    divide = Strip.divide
+    if getattr(divide, "untied", False):
+        return
+
+    def untied(strip: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
+        strips = divide(strip, cuts)
+        if len(strips) == 1 and strips[0] is strip:
+            cache = getattr(strip, "_divide_cache", None)
+            if cache is not None:
+                cache.clear()
+        return strips
+
+    untied.untied = True  # type: ignore[attr-defined]
+    Strip.divide = untied  # type: ignore[method-assign,assignment]
 
 
 def freeze_loaded() -> None:
@@ -46,7 +77,9 @@ class IdleCollector:
         self._timer: Timer | None = None
 
     def start(self) -> None:
-        """Stop full passes from starting on their own (they run when idle instead)."""
+        """Stop full passes from starting on their own (they run when idle instead), and
+        stop drawn lines from forming cycles."""
+        untie_drawn_lines()
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, FULL_PASS_EVERY)
 

@@ -9,8 +9,9 @@ only display what they are given and report what the user did.
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from time import monotonic
@@ -69,8 +70,9 @@ DETAIL_QUIET = 0.1
 """Seconds between detail-pane redraws while the cursor moves or results stream in; the pane
 catches up when things rest."""
 
-HOLD_STAGE = 0.03
-"""Seconds a first-stage result waits for the complete one before it is shown anyway."""
+DRAW_WAIT = 0.25
+"""At most this many seconds the search worker waits for its result to be drawn before it
+explains the matches of the first page."""
 
 FIND_LIMIT = 10_000
 """How far down a new result to look for the selected paper when a later stage arrives."""
@@ -260,8 +262,18 @@ class MainScreen(Screen[None]):
 
         generation: int
         result: SearchResult
+        explaining: Sequence[int] = ()
+        """The positions whose matches the worker explains next (the first page)."""
+        drawn: threading.Event = field(default_factory=threading.Event)
+        """Set once the result is on screen (or dropped): the worker then explains."""
+
+    @dataclass
+    class SearchExplained(Message):
+        """The search worker found where the query matched the first page of its result."""
+
+        generation: int
+        query: str
         found: Mapping[int, FieldSpans]
-        """Match spans of the first page of the result, explained in the worker."""
 
     @dataclass
     class MatchesExplained(Message):
@@ -320,12 +332,12 @@ class MainScreen(Screen[None]):
         self._generation = 0
         self._highlights = Highlights()
         self._explain_scheduled = False
-        self._held: Timer | None = None
         self._collector = IdleCollector(self, busy=self._searching)
         self._pending_position: int | None = None
         self._load_started = 0.0
         self._clock: Timer | None = None
         self._detail_timer: Timer | None = None
+        self._detail_due = False
         self._detail_shown_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -526,11 +538,14 @@ class MainScreen(Screen[None]):
         page: int,
         library: LibraryView | None,
     ) -> None:
-        """Post each stage of the search; stop as soon as a newer search starts.
+        """Post each stage of the search as soon as it is found; stop as soon as a newer
+        search starts.
 
-        The complete result goes with the match spans of its first ``page`` papers, so the
-        frame that shows it already shows the highlights (one repaint, not two). Earlier
-        stages show the previous query's highlights until then.
+        Once the complete result is on screen, the worker explains where the query matched
+        its first ``page`` papers and posts the spans, which redraw those rows (until then
+        they show the previous query's highlights). Explaining before posting would hold
+        the result back, and explaining while the frame is drawn would slow the frame: the
+        two threads share the interpreter lock.
         """
         from ..data.sorting import SortKey
 
@@ -542,40 +557,38 @@ class MainScreen(Screen[None]):
             library=library,
             cancelled=lambda: worker.is_cancelled,
         )
+        explaining: Sequence[int] = ()
+        drawn = threading.Event()
         for result in stages:
-            found: dict[int, FieldSpans] = {}
-            if query.strip() and result.complete:  # (explaining earlier reruns the search)
-                for position in result.indices[:page]:
-                    if worker.is_cancelled:
-                        return
-                    match = index.explain(query, position, library=library)
-                    found[position] = match.spans if match is not None else {}
             if worker.is_cancelled:
                 return
-            self.post_message(self.SearchProgressed(generation, result, found))
+            explaining = result.indices[:page] if query.strip() and result.complete else ()
+            drawn = threading.Event()
+            self.post_message(self.SearchProgressed(generation, result, explaining, drawn))
+        if not explaining:
+            return
+        drawn.wait(DRAW_WAIT)
+        found: dict[int, FieldSpans] = {}
+        for position in explaining:
+            if worker.is_cancelled:
+                return
+            match = index.explain(query, position, library=library)
+            found[position] = match.spans if match is not None else {}
+        self.post_message(self.SearchExplained(generation, query, found))
 
     @on(SearchProgressed)
     def _search_progressed(self, message: SearchProgressed) -> None:
+        """Show a search stage at once; frames come at most 60 times a second, so stages
+        found within one frame's time are drawn once."""
         if message.generation != self._generation:
+            message.drawn.set()
             return  # a newer search has started: this result is stale
-        if self._held is not None:
-            self._held.stop()
-            self._held = None
-        if not message.result.complete:
-            # A first stage: show it only if the complete result is not right behind it,
-            # so a fast search repaints the list once, not twice.
-            self._held = self.set_timer(HOLD_STAGE, partial(self._apply_result, message))
-            return
-        self._apply_result(message)
-
-    def _apply_result(self, message: SearchProgressed) -> None:
-        self._held = None
-        if message.generation != self._generation:
-            return
         previous, result = self.result, message.result
         self.result = result
         self._collector.poke()
-        self._highlights.add_for(result.query, message.found)
+        self._highlights.reset(result.query)
+        if result.complete:
+            self._highlights.expect(message.explaining)
         self.activity = "" if result.complete else "searching"
         cursor = 0
         if self._pending_position is not None:
@@ -599,7 +612,8 @@ class MainScreen(Screen[None]):
             cursor=cursor,
             placeholder=self._empty(),
         )
-        self._follow_cursor()  # in this frame, unless results are arriving fast
+        self.paper_list.call_after_drawn(message.drawn.set)
+        self._follow_cursor()
         self._show_status()
 
     # --- match highlights (explained off the UI thread) --------------------------------
@@ -610,7 +624,7 @@ class MainScreen(Screen[None]):
     def _field_spans(self, position: int) -> FieldSpans:
         spans = self._highlights.spans(position)
         complete = self.result is not None and self.result.complete
-        if complete and not self._highlights.known(position) and not self._explain_scheduled:
+        if complete and self._highlights.pending and not self._explain_scheduled:
             self._explain_scheduled = True
             self.call_after_refresh(self._explain_pending)
         return spans
@@ -644,7 +658,16 @@ class MainScreen(Screen[None]):
 
     @on(MatchesExplained)
     def _matches_explained(self, message: MatchesExplained) -> None:
-        covered = set(self._highlights.add(message.generation, message.found))
+        self._show_spans(set(self._highlights.add(message.generation, message.found)))
+
+    @on(SearchExplained)
+    def _search_explained(self, message: SearchExplained) -> None:
+        if message.generation == self._generation:
+            self._highlights.add_for(message.query, message.found)
+            self._show_spans(set(message.found))
+
+    def _show_spans(self, covered: Collection[int]) -> None:
+        """Redraw the rows (and the paper) whose match spans just arrived."""
         if not covered:
             return
         self.paper_list.refresh_papers(covered)
@@ -659,23 +682,29 @@ class MainScreen(Screen[None]):
         self._follow_cursor()
 
     def _follow_cursor(self) -> None:
-        """Show the paper under the cursor: now, or once the cursor rests.
+        """Show the paper under the cursor: in the frame after the list's, or once the
+        cursor rests.
 
-        While the cursor moves fast (a held key, page after page, results arriving as the
-        user types) the list is drawn at once and the paper when things settle for
+        The list is what the user waits for, so its frame is drawn first and the paper in
+        the next one. While the cursor moves fast (a held key, page after page, results
+        arriving as the user types) the paper is drawn when things settle for
         :data:`DETAIL_QUIET`, not one abstract per row passed or per keystroke.
         """
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
-        if monotonic() - self._detail_shown_at >= DETAIL_QUIET:
-            self._show_detail(self.paper_list.position)
-        else:
+        if monotonic() - self._detail_shown_at < DETAIL_QUIET:
             self._detail_timer = self.set_timer(DETAIL_QUIET, self._show_resting_detail)
+        elif not self._detail_due:
+            self._detail_due = True
+            self.paper_list.call_after_drawn(self._show_resting_detail)
 
     def _show_resting_detail(self) -> None:
         self._detail_timer = None
-        self._show_detail(self.paper_list.position)
+        self._detail_due = False
+        position = self.paper_list.position
+        if position is None or not self._highlights.expected(position):
+            self._show_detail(position)  # (else the search worker's spans will show it)
 
     def _show_detail(self, position: int | None) -> None:
         """Show the paper at ``position`` in the detail pane (unless it already is)."""
@@ -687,11 +716,8 @@ class MainScreen(Screen[None]):
             return
         paper, spans = self.papers[position], self._field_spans(position)
         annotation = self._annotation(paper)
-        if (
-            detail.paper is not paper
-            or detail.spans is not spans
-            or detail.annotation != annotation
-        ):
+        # (a corpus may build a new Paper object on each read: compare by value)
+        if detail.paper != paper or detail.spans is not spans or detail.annotation != annotation:
             detail.show(paper, spans, annotation)
 
     @on(PaperList.Selected)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import clamp
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from .. import display
 from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
@@ -28,6 +28,9 @@ from .sizing import set_virtual_height
 if TYPE_CHECKING:
     from ..data.models import Paper
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 SpanSource = Callable[[int], Spans]
 """Title match ranges for the paper at a position (called for visible rows only)."""
 
@@ -35,8 +38,31 @@ Marker = Callable[["Paper"], RowMark]
 """The seam for per-row marks (bookmarks, unread): a paper -> its :class:`RowMark`."""
 
 
+ROWS_KEPT = 1024
+"""Drawn rows kept for redrawing (cursor moves, scrolling back); then they are dropped."""
+
+PAPERS_KEPT = 512
+"""Papers kept that a corpus built on demand (the rows on screen and around)."""
+
+DRAWN_WAIT = 0.1
+"""Seconds :meth:`PaperList.call_after_drawn` waits for a frame before calling anyway."""
+
+
 def _no_spans(_position: int) -> Spans:
     return NO_SPANS
+
+
+def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """Put ``value`` in ``cache``, emptying it first when it holds ``limit`` entries.
+
+    A plain dict, not Textual's ``LRUCache``: clearing that leaves its ring of links as
+    garbage only the cycle collector frees (with every strip it held), and a full
+    collection then stalls the screen for tens of milliseconds.
+    """
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -108,11 +134,14 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._marker: Marker | None = None
         self._cursor = 0
         self._generation = 0
-        self._cache: LRUCache[tuple[int, bool, int, int, int], Strip] = LRUCache(1024)
+        self._cache: dict[tuple[int, bool, int, int, int], Strip] = {}
         self._versions: dict[int, int] = {}  # bumped by refresh_paper: a new cache key
         self._placeholder: Content = Content("")
         self._styles: RowStyles | None = None
-        self._built: LRUCache[int, Paper] = LRUCache(512)
+        self._built: dict[int, Paper] = {}
+        self._after_drawn: list[Callable[[], object]] = []
+        self._drawn_timer: Timer | None = None
+        self._drawn_due = False
 
     # --- what the screen tells it --------------------------------------------------------
 
@@ -175,6 +204,26 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         for row in range(first, min(len(self._rows), first + height)):
             if self._rows[row] in positions:
                 self.refresh_line(row)
+
+    def call_after_drawn(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` right after the next frame that draws the list (or in
+        :data:`DRAWN_WAIT` seconds if none does), so other work waits for that frame.
+
+        (Textual's ``call_after_refresh`` can run before a refresh the list has asked for
+        but the screen has not heard of yet.)
+        """
+        self._after_drawn.append(callback)
+        if self._drawn_timer is None:
+            self._drawn_timer = self.set_timer(DRAWN_WAIT, self._drawn)
+
+    def _drawn(self) -> None:
+        self._drawn_due = False
+        if self._drawn_timer is not None:
+            self._drawn_timer.stop()
+            self._drawn_timer = None
+        callbacks, self._after_drawn = self._after_drawn, []
+        for callback in callbacks:
+            callback()
 
     # --- what the screen can ask ---------------------------------------------------------
 
@@ -312,11 +361,14 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         # A corpus may build papers on demand (PaperTable): keep the ones on screen.
         paper = self._built.get(position)
         if paper is None:
-            paper = self._built[position] = self._papers[position]
+            paper = _keep(self._built, position, self._papers[position], PAPERS_KEPT)
         return paper
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a row of the result, or a line of the placeholder."""
+        if self._after_drawn and not self._drawn_due:
+            self._drawn_due = True
+            self.call_later(self._drawn)  # runs once this frame is drawn
         width = self.scrollable_content_region.width
         row = round(self.scroll_offset.y) + y
         if not self._rows:
@@ -336,7 +388,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             base = self.get_visual_style("paper-list--cursor") if is_cursor else self.visual_style
             strip = Strip(content.render_segments(base), content.cell_length)
             strip = strip.extend_cell_length(width, base.rich_style).crop(0, width)
-            self._cache[key] = strip
+            _keep(self._cache, key, strip, ROWS_KEPT)
         return strip
 
     def _placeholder_line(self, y: int, width: int) -> Strip:

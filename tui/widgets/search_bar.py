@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -41,3 +43,15 @@ match. Press **enter** or **down** to go to the results, **escape** to leave the
             id=id,
             select_on_focus=False,
         )
+
+    def _watch_value(self, value: str) -> None:
+        """Keep Input's per-keystroke virtual-size change from laying out the whole screen.
+
+        Input sets its virtual size (the text's width) on every change, and that reactive
+        lays out the screen, which repaints every widget: a few milliseconds per key. The
+        bar's own size never depends on its text (the styles fix its width and height), so
+        setting the size quietly first makes Input's assignment a no-op; the bar still
+        repaints, and its horizontal scrolling reads the new size.
+        """
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
