@@ -3,15 +3,18 @@
 Everything the app reads from the environment comes in through the constructor (the corpus
 paths, how to read them, the data directory), so tests hand it temporary files. Start-up is
 kept light: the data layer (pydantic models, rapidfuzz) is imported by the loading worker
-after the first frame, not here.
+after the first frame, not here; the dialogs' style sheets are read when a dialog first
+opens; and the cycle collector is off until the first frame is drawn.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -30,9 +33,15 @@ def _paper_commands() -> type[Provider]:
     return PaperCommands
 
 
+READER_SHEETS = ("main.tcss", "widgets.tcss")
+"""The style sheets of the reader's first frame. A default screen's own ``CSS_PATH`` is
+ignored, so these are the app's; each dialog names its sheet on its ``CSS_PATH``, read when it
+is first pushed, so start-up does not parse the dialogs' rules."""
+
+
 def style_sheets() -> list[str | PurePath]:
-    """Every ``styles/*.tcss`` file, in name order (a screen's own CSS would be ignored)."""
-    return sorted(styles_dir().glob("*.tcss"))
+    """The reader's style sheets (:data:`READER_SHEETS` in ``styles/``), in that order."""
+    return [styles_dir() / name for name in READER_SHEETS]
 
 
 class PaperviewApp(App[None]):
@@ -98,6 +107,24 @@ class PaperviewApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         """The reader."""
         return MainScreen(self.paths, self.read_options, data_dir=self.data_dir)
+
+    @on(events.Load)
+    def _pause_collector(self) -> None:
+        # Drawing the first frame allocates tens of thousands of objects that live as long
+        # as the app (widgets, styles, rendered lines); the cycle collector walked them some
+        # fifty times on the way (10-20 ms). It is off until that frame is drawn.
+        gc.disable()
+
+    @on(events.Ready)
+    @on(events.Unmount)
+    def _resume_collector(self) -> None:
+        # What start-up allocated goes straight to the oldest generation (freeze, then
+        # unfreeze: two list splices, no pass over it), so turning the collector back on
+        # does not start a young pass over all of it; the next full pass (when the user is
+        # idle, see screens/idle.py) looks at it once.
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
     def set_keymap(self, keymap: Mapping[str, str]) -> None:
         """Replace the keymap (binding id -> keys) and remember it for the help."""

@@ -58,6 +58,7 @@ from ..data.export import (
 from ..data.library import LibraryError, Queries
 from ..data.models import Paper
 from ..data.text import sanitize
+from ..resources import styles_dir
 
 CLIPBOARD_LIMIT = 1_000_000
 """The most bytes copied to the clipboard: terminals cap OSC 52 (the escape sequence that
@@ -87,6 +88,9 @@ class ExportJob:
 
 class ExportDialog(ModalScreen[None]):
     """Export the bookmarks, a reading list, the current results or the selected paper."""
+
+    CSS_PATH = styles_dir() / "export.tcss"
+    """Read when the dialog is first pushed, not at start-up."""
 
     AUTO_FOCUS = "#export-what"
 

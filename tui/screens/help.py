@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..resources import styles_dir
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.search_bar import SearchBar
@@ -142,6 +143,9 @@ def help_content(sections: list[KeySection]) -> Content:
 
 class HelpScreen(ModalScreen[None]):
     """The keys, generated from the bindings; escape closes it."""
+
+    CSS_PATH = styles_dir() / "dialogs.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close this dialog", id="dialog.close"),

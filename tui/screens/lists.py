@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import display
+from ..resources import styles_dir
 
 ActionKind = Literal["toggle", "add", "add_all", "rename", "delete", "view"]
 
@@ -59,6 +60,9 @@ def summary_line(item: ListSummary, *, checks: bool) -> Content:
 
 class ListsScreen(ModalScreen[ListAction | None]):
     """Manage reading lists for one paper (``paper_title`` given), or pick one to view."""
+
+    CSS_PATH = styles_dir() / "library.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="lists.close", tooltip="Close (or stop renaming)"),

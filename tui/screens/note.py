@@ -14,10 +14,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from .. import display
+from ..resources import styles_dir
 
 
 class NoteScreen(ModalScreen[str | None]):
     """Edit the note of one paper. Dismissed with the new text, or None when cancelled."""
+
+    CSS_PATH = styles_dir() / "library.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note"),
@@ -86,6 +90,9 @@ class NoteScreen(ModalScreen[str | None]):
 
 class DiscardScreen(ModalScreen[bool]):
     """Ask whether to throw away an edited note: dismissed with True to discard it."""
+
+    CSS_PATH = styles_dir() / "library.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "keep", "Keep editing", show=False),

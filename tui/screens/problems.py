@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from .. import display
+from ..resources import styles_dir
 
 if TYPE_CHECKING:
     from ..data.models import Problem
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 class ProblemsScreen(ModalScreen[None]):
     """A scrollable list of problems, worst first; escape closes it."""
+
+    CSS_PATH = styles_dir() / "dialogs.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,exclamation_mark", "dismiss", "Close", id="problems.close"),

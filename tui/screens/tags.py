@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 from .. import display
 from ..data.library.names import tag_name
 from ..data.text import fold
+from ..resources import styles_dir
 
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -39,6 +40,9 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     """Edit one paper's tags. Dismissed with the tags wanted, or None when cancelled."""
+
+    CSS_PATH = styles_dir() / "library.tcss"
+    """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="tags.save", tooltip="Save the tags (enter too)"),
