@@ -471,3 +471,42 @@ async def test_a_query_longer_than_the_search_bar_scrolls_to_show_the_end(corpus
         assert bar.value.endswith("xyz")
         assert "hijxyz" in bar.render_line(0).text
         assert bar.scroll_offset.x > 0
+
+
+async def test_the_index_build_waits_while_the_user_searches_and_stops_on_quit(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background build (abstract keys, word index: minutes at a million papers) gives
+    way to searches, and closing the reader stops it instead of waiting for it."""
+    import time
+
+    from tui.data.search import SearchIndex
+    from tui.screens import main as main_module
+
+    steps: list[float] = []
+    stopped = threading.Event()
+
+    def slow_warm(self: SearchIndex, cancelled: object = None) -> bool:
+        assert callable(cancelled)
+        while not cancelled():
+            steps.append(time.monotonic())
+            time.sleep(0.01)
+        stopped.set()
+        return False
+
+    monkeypatch.setattr(SearchIndex, "warm", slow_warm)
+    monkeypatch.setattr(main_module, "WARM_PAUSE", 3.0)
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if len(steps) > 3:
+                break
+            await pilot.pause(0.05)
+        assert len(steps) > 3, "the build never started"
+        await pilot.press("slash", "g")
+        await pilot.pause(0.3)
+        before = len(steps)
+        await pilot.pause(0.5)
+        assert len(steps) == before, "the build went on while the user searched"
+        await pilot.press("escape", "q")
+    assert stopped.wait(10), "the build did not stop when the reader closed"

@@ -8,7 +8,7 @@ from benchmarks.bench_relevance import load_queries
 from benchmarks.corpus import generate_table
 from tui.data.corpus import load_corpus
 from tui.data.models import Paper
-from tui.data.search import SearchIndex, postings
+from tui.data.search import SearchIndex
 from tui.data.search.columns import Columns
 from tui.data.search.postings import WordIndex
 from tui.data.text import paper_id
@@ -25,6 +25,9 @@ QUERIES = [
     "models,",
     "(llms)",
     "catastrofic forgeting",
+    "atention",
+    "langauge modles",
+    "abstract:retreival",
     "linear OR sparse",
     "trnsfrmr",
     "e",
@@ -79,28 +82,45 @@ def test_a_word_inside_a_word_or_next_to_punctuation_is_found() -> None:
         assert list(index.search(query).indices) == [7], query
 
 
-def test_a_needle_inside_too_many_words_falls_back_to_scanning(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_needle_inside_too_many_words_falls_back_to_scanning() -> None:
     words = " ".join(f"a{n}" for n in range(300))
     papers = [Paper.model_construct(id=str(n), title="t", abstract=words) for n in range(250)]
     index = WordIndex(Columns(papers))
     assert index.build()
     assert index.narrow("a", range(250)) is None  # 300 words, 250 papers: scanning is cheaper
     assert index.narrow("a12", range(250)) == list(range(250))
-    monkeypatch.setattr(postings, "MAX_WORDS", 100)
-    assert index.words_containing("a2") is None  # 111 words
 
 
-def test_a_corpus_over_the_size_limit_gets_no_index_and_still_finds_everything(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(postings, "MAX_PAPERS", 100)
-    papers = [Paper.model_construct(id=str(n), title=f"t{n}", abstract=f"w{n}") for n in range(150)]
-    index = SearchIndex(papers)
-    assert index.warm()
-    assert not index._columns.words.ready  # skipped: searches scan instead
-    assert [papers[p].id for p in index.search("w125").indices] == ["125"]
+def test_words_with_accents_or_other_scripts_are_found_inside_and_across_chunks() -> None:
+    papers = [
+        Paper.model_construct(id=str(n), title=f"Paper {n}", abstract=f"filler {n}")
+        for n in range(700)
+    ]
+    papers[5] = Paper.model_construct(id="5", title="Über ψ-models", abstract="naïve 東京 ok")
+    papers[650] = Paper.model_construct(id="650", title="x", abstract="the ψ-model, naïvely")
+    plain = SearchIndex(papers, chunk_size=300)
+    plain.columns.warm()
+    indexed = SearchIndex(papers, chunk_size=300)
+    assert indexed.warm()
+    for query in ("ψ-model", "京", "東京 ok", "naive", "uber", "filler 6"):
+        expected = list(plain.search(query).indices)
+        assert expected, query
+        assert list(indexed.search(query).indices) == expected, query
+
+
+def test_chunks_already_indexed_are_used_while_the_rest_is_still_scanned() -> None:
+    papers = [Paper.model_construct(id=str(n), title=f"t{n}", abstract=f"w{n}") for n in range(900)]
+    index = SearchIndex(papers, chunk_size=300)
+    calls = iter(range(100))
+    assert not index.columns.words.build(lambda: next(calls) >= 2)  # chunk 0 only
+    assert not index.columns.words.ready
+    assert index.columns.words.narrow("w25", range(0, 300)) == [25, *range(250, 260)]
+    assert index.columns.words.narrow("w625", range(600, 900)) is None  # not indexed yet
+    assert [papers[p].id for p in index.search("w625").indices] == ["625"]
+    assert index.columns.words.narrow("w62", range(0, 300)) == [62]
+    assert index.columns.words.build()  # the rest: words found before are looked up again
+    assert index.columns.words.narrow("w62", range(600, 900)) == list(range(620, 630))
+    assert index.columns.words.narrow("w625", range(600, 900)) == [625]
 
 
 def test_a_cancelled_build_resumes() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from time import monotonic
+from time import monotonic, sleep
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from .. import display
 from ..display import NO_SPANS, Spans
@@ -73,6 +73,10 @@ catches up when things rest."""
 DRAW_WAIT = 0.25
 """At most this many seconds the search worker waits for its result to be drawn before it
 explains the matches of the first page."""
+
+WARM_PAUSE = 0.5
+"""Seconds after a search starts during which the index's background build waits: both
+need the interpreter lock, and the search is what the user is waiting for."""
 
 FIND_LIMIT = 10_000
 """How far down a new result to look for the selected paper when a later stage arrives."""
@@ -339,6 +343,7 @@ class MainScreen(Screen[None]):
         self._detail_timer: Timer | None = None
         self._detail_due = False
         self._detail_shown_at = 0.0
+        self._searched_at = 0.0
 
     def compose(self) -> ComposeResult:
         """Search bar on top, the two panes, the status line and the keys."""
@@ -461,7 +466,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.CorpusIdsKnown(frozenset(ids)))
             if cache is not None:
                 cache.flush(lambda: worker.is_cancelled)
-            index.warm()
+            index.warm(partial(self._warm_waits, worker))
         finally:
             freeze_loaded()
             gc.enable()
@@ -504,6 +509,13 @@ class MainScreen(Screen[None]):
         self.search_text = event.value
         self._search()
 
+    def _warm_waits(self, worker: Worker[None]) -> bool:
+        """Between two steps of the index's background build: wait while the user is
+        searching; whether to stop (the reader is closing)."""
+        while not worker.is_cancelled and monotonic() - self._searched_at < WARM_PAUSE:
+            sleep(WARM_PAUSE / 10)
+        return worker.is_cancelled
+
     def _searching(self) -> bool:
         """Whether a search (or the explaining of its matches) is running."""
         return any(
@@ -516,6 +528,7 @@ class MainScreen(Screen[None]):
         if self.index is None:
             return
         self._generation += 1
+        self._searched_at = monotonic()
         page = self.paper_list.scrollable_content_region.height + 1
         self._run_search(
             self.index,

@@ -27,10 +27,9 @@ API
     per million papers. Abstract keys (ten times the work), the typo word list, numeric
     columns and sort orders are built lazily, a chunk at a time, when a search first needs
     them; ``warm()`` builds keys and word list ahead, then the word index (which papers
-    hold which words, :mod:`.postings`; about 10 s per 100k papers, and skipped above
-    :data:`.postings.MAX_PAPERS` papers where it would not pay for its memory), and returns
-    False if ``cancelled()`` stopped it (calling it again resumes). Until the word index
-    is built, searches scan the abstracts (same results, slower on big corpora). A
+    hold which words, :mod:`.postings`; about 10 s of CPU and 45 MB per 100k papers), and returns
+    False if ``cancelled()`` stopped it (calling it again resumes). Until a chunk of the
+    word index is built, searches scan that chunk's abstracts (same results, slower). A
     :class:`PaperTable` (papers stored as columns) is read without building any ``Paper``.
 
 ``search(query, *, sort=None, reverse=False, library=None, cancelled=None) -> SearchResult``

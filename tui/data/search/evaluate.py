@@ -148,6 +148,13 @@ class Evaluator:
         needles = self.needles(leaf, positive)
         if len(needles) == 1:
             return _scan(columns, needles[0], candidates, in_title, in_abstract)
+        if in_abstract and columns.words.covers(candidates):
+            # the word index finds each needle's papers at once: no common core to scan for
+            # first, and no need to leave out the papers already found
+            indexed: set[int] = set()
+            for needle in needles:
+                indexed.update(_scan(columns, needle, candidates, in_title, in_abstract))
+            return sorted(indexed)
         core = common_core(needles)  # one scan for what every needle contains
         if core:
             candidates = _scan(columns, core, candidates, in_title, in_abstract)

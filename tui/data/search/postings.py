@@ -9,24 +9,36 @@ A *word* here is a run of non-space characters of a title or abstract search key
 as ``str.split()`` cuts it (punctuation included: ``models,`` and ``(llms)`` are words).
 So a needle without whitespace occurs in a paper's keys exactly when it occurs inside one of
 the paper's words: the papers holding it are those listed under the distinct words that
-contain it. Finding those words is one ``str.find`` scan of the vocabulary (all distinct
-words joined by newlines); their postings, stored per chunk of papers, give the papers.
-The answer is exact, so search results are the same with or without the index; a needle
-with whitespace (a phrase) is narrowed by each of its parts and then checked as before.
+contain it. Finding those words is one ``bytes.find`` scan of the vocabulary (all distinct
+words, UTF-8, each followed by a newline; kept in one block per chunk, of the words first
+met there); their postings, stored per chunk of papers, give the papers. The answer is
+exact, so search results are the same with or without the index; a needle with whitespace
+(a phrase) is narrowed by each of its parts and then checked as before.
 
 The index is built by :meth:`WordIndex.build` (``SearchIndex.warm``, in the reader's
-background worker), a paper at a time (each step is a few C calls, so the interpreter lock
-is never held long); until it is complete, searches scan as before. Memory: two bytes per
-distinct word of each paper (about 150 words a paper here: ~310 bytes) plus the vocabulary.
+background worker), a chunk at a time; searches use each chunk as soon as it is done and
+scan the others. Per paper: a ``str.split()`` and a set of its words, then per distinct
+word one look-up in the chunk's dictionary of word to positions and one ``array.append``
+(a few C calls, so the interpreter lock is never held long). Per chunk: its distinct words
+get global ids (one look-up each) and are sorted by id in pieces. About 80-100 µs of CPU a
+paper on the 2-core reference VM (the earlier build, a global id look-up and a list append
+per word of every paper, took 130-160 µs): 10 s per 100k papers, 1.5 minutes at a million
+(4.4 minutes measured on the VM under a load of 6). Memory: two bytes per distinct word of
+each paper (about 150 words a paper here: ~305 B), the chunks' word ids and offsets (~20 B)
+and the vocabulary (~15 B at a million papers): about 350 B a paper; the resident set grows
+by 0.45 KB a paper at a million papers (0.45 GB), 0.6 KB at 100k. The build's temporaries
+are freed chunk by chunk, and the id dictionary a word at a time once the last chunk is done.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import accumulate, count, repeat
 from typing import TYPE_CHECKING
 
@@ -37,20 +49,25 @@ MAX_WORDS = 20_000
 """A needle inside more distinct words than this (a letter or two: it is everywhere) is
 looked for by scanning instead: the scan stops early in nearly every paper anyway."""
 USE_FROM = 200
-"""Candidate sets smaller than this are scanned directly (cheaper than the lookups). A set
-smaller than the number of words holding the needle is scanned too: a lookup per word
-costs about what checking one paper does."""
-MAX_PAPERS = 250_000
-"""Corpora bigger than this get no word index: it costs about 110 µs and 0.8 KB a paper to
-build (two minutes of background work and 0.8 GB at a million papers, over the memory budget
-of docs/big-corpora.md), so there searches keep scanning the abstracts."""
-_FINALIZE_AT_ONCE = 2_000
+"""Candidate sets smaller than this are scanned directly (cheaper than the lookups)."""
+WORD_COST = 4
+"""A needle inside more than one word per this many candidates is looked for by scanning
+the candidates instead: looking a word up in a chunk's postings and merging its papers
+costs a few times what checking a paper does (and such a needle is found early in most)."""
+_CHECK_EVERY = 1_024
+"""Papers indexed between two checks of ``cancelled()``."""
+_JOIN_AT_ONCE = 4_096
+"""Words whose positions are joined by one C call (short holds of the interpreter lock)."""
+_SORT_AT_ONCE = 4_096
+_LOOKUPS_AT_ONCE = 4_096
 _NEEDLES_KEPT = 256
+_UTF8 = ("utf-8", "surrogatepass")
 
 
 class _Chunk:
     """One chunk's postings: the ids of its distinct words (ascending), and for the k-th
-    of them the chunk-relative positions ``positions[offsets[k]:offsets[k + 1]]``."""
+    of them the chunk-relative positions ``positions[offsets[k]:offsets[k + 1]]``
+    (ascending) of the papers holding it."""
 
     __slots__ = ("offsets", "positions", "words")
 
@@ -59,117 +76,152 @@ class _Chunk:
         self.offsets = offsets
         self.positions = positions
 
+    def papers(self, words: Sequence[int]) -> Sequence[int]:
+        """Chunk-relative positions (ascending) of the papers holding any of ``words``
+        (ids)."""
+        ids, offsets, positions = self.words, self.offsets, self.positions
+        size = len(ids)
+        runs = []
+        for word in words:
+            k = bisect_left(ids, word)
+            if k < size and ids[k] == word:
+                runs.append(positions[offsets[k] : offsets[k + 1]])
+        if len(runs) == 1:
+            return runs[0]
+        hits: set[int] = set()
+        for run in runs:
+            hits.update(run)
+        return sorted(hits)
+
+
+class _Block:
+    """The words first met in one chunk (ids ``first``, ``first + 1``...): UTF-8, each
+    followed by a newline, word ``first + k`` starting at ``starts[k]``."""
+
+    __slots__ = ("first", "starts", "text")
+
+    def __init__(self, first: int, text: bytes, starts: array[int]) -> None:
+        self.first = first
+        self.text = text
+        self.starts = starts
+
 
 class WordIndex:
     """Distinct words of the folded titles and abstracts, with the papers holding each."""
 
     def __init__(self, columns: Columns) -> None:
         self._columns = columns
-        self._ids: defaultdict[str, int] | None = defaultdict(count().__next__)
-        self._chunks: list[_Chunk] = []
-        self._vocabulary = ""
-        self._starts: array[int] = array("i")
-        self._ready = False
-        self._building = threading.Lock()
+        self._ids: dict[str, int] | None = {}  # while building
+        self._blocks: list[_Block] = []  # the vocabulary, a block per chunk indexed
+        self._chunks: list[_Chunk] = []  # chunks 0.. in order; appended as they are built
         self._lock = threading.Lock()
-        self._needles: OrderedDict[str, array[int] | None] = OrderedDict()
+        self._needles: OrderedDict[str, tuple[int, array[int] | None]] = OrderedDict()
 
     @property
     def ready(self) -> bool:
-        """Whether the index is complete (searches use it only then)."""
-        return self._ready
+        """Whether every chunk is indexed (until then, searches scan the others)."""
+        return len(self._chunks) == self._columns.chunks
 
     def build(self, cancelled: Callable[[], bool] | None = None) -> bool:
-        """Index every paper (resuming where a cancelled build stopped); False if
-        ``cancelled()`` stopped it first."""
-        with self._building:
-            if self._ready:
-                return True
-            columns = self._columns
-            if columns.size > MAX_PAPERS:
-                return True
-            for chunk in range(len(self._chunks), columns.chunks):
-                if cancelled is not None and cancelled():
-                    return False
-                columns.ensure_abstracts(chunk)
-                postings = self._index_chunk(chunk, cancelled)
-                if postings is None:
-                    return False
-                self._chunks.append(postings)
-            assert self._ids is not None
-            words = list(self._ids)  # in id order: ids are given on first insertion
-            self._vocabulary = "\n".join(words) + "\n"
-            self._starts = array("i", accumulate((len(word) + 1 for word in words), initial=0))
-            self._ids = None
-            self._ready = True
-            return True
+        """Index every chunk (resuming after the last one a cancelled build finished);
+        False if ``cancelled()`` stopped it first. Not to be run by two threads at once."""
+        columns = self._columns
+        for chunk in range(len(self._chunks), columns.chunks):
+            if cancelled is not None and cancelled():
+                return False
+            columns.ensure_abstracts(chunk)
+            if not self._index_chunk(chunk, cancelled):
+                return False
+        known, self._ids = self._ids, None  # only new chunks need it
+        while known:  # freed a word at a time, not in one long C call
+            known.popitem()
+        return True
 
-    def _index_chunk(self, chunk: int, cancelled: Callable[[], bool] | None) -> _Chunk | None:
+    def _index_chunk(self, chunk: int, cancelled: Callable[[], bool] | None) -> bool:
         columns = self._columns
         start, end = columns.bounds(chunk)
-        titles, abstracts = columns.title_keys, columns.abstract_keys
-        assert self._ids is not None
-        word_id = self._ids.__getitem__
-        lists: defaultdict[int, list[int]] = defaultdict(list)
+        titles = columns.title_keys[start:end]
+        abstracts = columns.abstract_keys[start:end]
+        # word -> positions of the papers holding it, words in order of first appearance
+        lists: defaultdict[str, array[int]] = defaultdict(partial(array, "H"))
         papers_of = lists.__getitem__
-        append = list.append
-        for position in range(start, end):
-            words = set(titles[position].split())
-            words.update(abstracts[position].split())
-            # C-level loop: lists[word_id(word)].append(local position), for every word
-            deque(map(append, map(papers_of, map(word_id, words)), repeat(position - start)), 0)
-        if cancelled is not None and cancelled():
-            return None
-        ids = array("i", sorted(lists))
-        offsets = array("i", [0])
+        append = array.append
+        for local in range(end - start):
+            if local % _CHECK_EVERY == 0 and cancelled is not None and cancelled():
+                return False
+            held = set(titles[local].split())
+            held.update(abstracts[local].split())
+            # C-level loop: lists[word].append(local), for every distinct word
+            deque(map(append, map(papers_of, held), repeat(local)), 0)
+        del titles, abstracts
+        known = self._ids
+        assert known is not None
+        first = len(known)
+        words = list(lists)
+        runs = list(lists.values())
+        del lists
+        # ids: the known words keep theirs; the new ones get the next, in order (so their
+        # ids are ascending and above every known word's)
+        fresh = [word for word in words if word not in known]
+        ids = array("i")
+        for at in range(0, len(words), _LOOKUPS_AT_ONCE):  # short holds of the lock
+            known.update(zip(fresh[at : at + _LOOKUPS_AT_ONCE], count(first + at)))
+        for at in range(0, len(words), _LOOKUPS_AT_ONCE):
+            ids.extend(map(known.__getitem__, words[at : at + _LOOKUPS_AT_ONCE]))
+        order = _ascending(ids, first)
+        sorted_ids = array("i", map(ids.__getitem__, order))
+        runs = list(map(runs.__getitem__, order))
+        offsets = array("i", accumulate(map(len, runs), initial=0))
         positions = array("H")
-        for at in range(0, len(ids), _FINALIZE_AT_ONCE):  # short holds of the GIL
-            for word in ids[at : at + _FINALIZE_AT_ONCE]:
-                positions.extend(lists[word])
-                offsets.append(len(positions))
-        return _Chunk(ids, offsets, positions)
+        for at in range(0, len(runs), _JOIN_AT_ONCE):
+            positions.frombytes(b"".join(runs[at : at + _JOIN_AT_ONCE]))
+        text = "\n".join(fresh)
+        if text.isascii():
+            lengths = map(len, fresh)
+        else:
+            lengths = map(len, map(partial(str.encode, encoding=_UTF8[0], errors=_UTF8[1]), fresh))
+        starts = array("i", accumulate(map((1).__add__, lengths), initial=0))
+        self._blocks.append(_Block(first, (text + "\n").encode(*_UTF8), starts))
+        self._chunks.append(_Chunk(sorted_ids, offsets, positions))
+        return True
 
     def words_containing(self, needle: str) -> array[int] | None:
-        """Ids (ascending) of the distinct words containing ``needle``; None if there are
-        more than :data:`MAX_WORDS` (or the index is not ready)."""
-        if not self._ready:
-            return None
+        """Ids (ascending) of the distinct words containing ``needle`` (in the chunks
+        indexed so far); None if there are more than :data:`MAX_WORDS`."""
+        blocks = self._blocks[:]
         with self._lock:
-            if needle in self._needles:
+            done, known = self._needles.get(needle, (0, array("i")))
+            if done:
                 self._needles.move_to_end(needle)
-                return self._needles[needle]
-        vocabulary, starts = self._vocabulary, self._starts
-        found: array[int] | None = array("i")
-        find = vocabulary.find
-        at = find(needle)
-        while at >= 0:
-            word = bisect_right(starts, at) - 1
-            assert found is not None
-            found.append(word)
-            if len(found) > MAX_WORDS:
-                found = None
-                break
-            at = find(needle, starts[word + 1])
+        if known is None or done == len(blocks):
+            return known
+        # words of the blocks added since (ids above those already found): a copy, as
+        # other threads may be reading the array cached
+        found = _find(needle.encode(*_UTF8), blocks[done:], array("i", known))
         with self._lock:
-            self._needles[needle] = found
+            self._needles[needle] = (len(blocks), found)
             while len(self._needles) > _NEEDLES_KEPT:
                 self._needles.popitem(last=False)
         return found
 
+    def covers(self, candidates: Sequence[int]) -> bool:
+        """Whether :meth:`narrow` may help with ``candidates``: enough of them, all in one
+        chunk already indexed."""
+        if len(candidates) < USE_FROM:
+            return False
+        size = self._columns.chunk_size
+        chunk = candidates[0] // size
+        return candidates[-1] // size == chunk and chunk < len(self._chunks)
+
     def narrow(self, needle: str, candidates: Sequence[int]) -> list[int] | None:
         """The candidates (ascending positions, all in one chunk) whose title or abstract
         key contains ``needle``; for a needle with whitespace, a superset: those containing
-        each of its parts. None when the index cannot help (not built, too few candidates,
-        a needle inside too many words): then scan."""
-        if not self._ready or len(candidates) < USE_FROM:
-            return None
+        each of its parts. None when the index cannot help (chunk not indexed yet, too few
+        candidates, a needle inside too many words): then scan."""
         parts = needle.split()
-        if not parts:
+        if not parts or not self.covers(candidates):
             return None
-        size = self._columns.chunk_size
-        chunk = candidates[0] // size
-        if candidates[-1] // size != chunk:
-            return None
+        chunk = candidates[0] // self._columns.chunk_size
         postings = self._chunks[chunk]
         offset, end = self._columns.bounds(chunk)
         whole = end - offset
@@ -177,25 +229,44 @@ class WordIndex:
         for part in sorted(parts, key=len, reverse=True):
             survivors = candidates if narrowed is None else narrowed
             words = self.words_containing(part)
-            if words is None or len(words) > len(survivors):
+            if words is None or len(words) * WORD_COST > len(survivors):
                 continue
-            hits = _papers(postings, words)
+            hits = postings.papers(words)
             if len(survivors) == whole:  # the whole chunk: the hits are the answer
-                narrowed = [local + offset for local in sorted(hits)]
+                narrowed = list(map(offset.__add__, hits))
             else:
-                narrowed = [i for i in survivors if i - offset in hits]
+                found = set(map(offset.__add__, hits))
+                narrowed = list(filter(found.__contains__, survivors))
             if not narrowed:
                 break
         return narrowed
 
 
-def _papers(postings: _Chunk, words: array[int]) -> set[int]:
-    """Chunk-relative positions of the papers holding any of ``words``."""
-    ids, offsets, positions = postings.words, postings.offsets, postings.positions
-    hits: set[int] = set()
-    size = len(ids)
-    for word in words:
-        k = bisect_left(ids, word)
-        if k < size and ids[k] == word:
-            hits.update(positions[offsets[k] : offsets[k + 1]])
-    return hits
+def _ascending(ids: array[int], first: int) -> list[int]:
+    """The order (indices into ``ids``) that sorts ``ids``, whose values from ``first`` on
+    are already ascending. Sorted in pieces and merged lazily: no long hold of the lock."""
+    shift = len(ids).bit_length()
+    mask = (1 << shift) - 1
+    keyed = [(number << shift) | k for k, number in enumerate(ids) if number < first]
+    pieces = [sorted(keyed[at : at + _SORT_AT_ONCE]) for at in range(0, len(keyed), _SORT_AT_ONCE)]
+    order = [key & mask for key in heapq.merge(*pieces)]
+    order += [k for k, number in enumerate(ids) if number >= first]
+    return order
+
+
+def _find(needle: bytes, blocks: Sequence[_Block], found: array[int]) -> array[int] | None:
+    """``found`` extended with the ids of the words of ``blocks`` containing ``needle``;
+    None if that makes more than :data:`MAX_WORDS`."""
+    if len(needle) <= 2 and sum(block.text.count(needle) for block in blocks) > MAX_WORDS:
+        return None  # a letter or two: counted in C rather than found word by word
+    for block in blocks:
+        text, starts, first = block.text, block.starts, block.first
+        find = text.find
+        at = find(needle)
+        while at >= 0:
+            word = bisect_right(starts, at) - 1
+            found.append(first + word)
+            if len(found) > MAX_WORDS:
+                return None
+            at = find(needle, starts[word + 1])
+    return found
