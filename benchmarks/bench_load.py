@@ -4,10 +4,14 @@ Works on an arXiv-snapshot-format JSON Lines file of N generated papers (written
 :mod:`benchmarks.make_snapshot` into the work directory). Every figure comes from a fresh
 process, so caches, memory and imports do not leak between measurements:
 
-* ``jsonl``: parse the file (no cache yet; worker processes on every core), build the search
-  index; then write the cache; ``jsonl (one process)`` does the same without worker processes,
-  ``jsonl (json module)`` with the standard library's parser instead of orjson. CPU is the
-  time of this process and its workers until searchable;
+* ``jsonl``: parse the file (no cache yet; this process and worker processes on every core),
+  build the search index; then write the cache; ``jsonl (one process)`` does the same without
+  worker processes, ``jsonl (one, orjson only)`` also without msgspec's decoder of snapshot
+  records (every line a dict from orjson), ``jsonl (json module)`` with the standard
+  library's parser instead. CPU is the time of this process until searchable (workers come
+  from a fork server, so their time is not counted);
+* ``--skip-json``, ``--skip-one``, ``--skip-memory``, ``--skip-app`` leave runs out, and
+  ``--quick`` the first search and the abstract keys (minutes on a busy machine);
 * ``cache``: load from the cache (big corpora keep abstracts on disk), build the index;
   ``cache, all in memory``: the same with every abstract loaded;
 * memory: RSS growth (``/proc/self/status``) and ``tracemalloc`` per paper after loading
@@ -43,6 +47,7 @@ CHILD = r"""
 import gc, json, os, resource, sys, time, tracemalloc
 from pathlib import Path
 mode, path, cache_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+quick = sys.argv[4] == "quick"
 
 def rss(field="VmRSS:"):
     with open("/proc/self/status") as status:
@@ -55,9 +60,11 @@ from tui.data import snapshot
 from tui.data.cache import CorpusCache
 from tui.data.corpus import load_corpus
 from tui.data.search import SearchIndex
+if mode in ("jsonl-json", "jsonl-orjson"):
+    snapshot._decode_record = None
 if mode == "jsonl-json":
     snapshot._loads = json.loads
-if mode == "jsonl-one":
+if mode in ("jsonl-one", "jsonl-orjson"):
     from tui.data import jsonl_workers
     jsonl_workers.worker_count = lambda: 1
 lazy_above = 10**12 if mode in ("cache-eager", "memory-eager") else 0
@@ -90,14 +97,15 @@ else:
     gc.collect()
     out["rss"] = rss() - before
     out["anon"] = rss("RssAnon:") - before_anon
-    search = time.perf_counter()
-    result = index.search("graph neural")
-    out["search"] = time.perf_counter() - search
-    out["hits"] = result.total
-    warm = time.perf_counter()
-    index.warm()
-    out["warm"] = time.perf_counter() - warm
-    gc.collect()
+    out["search"] = out["warm"] = float("nan")
+    if not quick:
+        search = time.perf_counter()
+        out["hits"] = index.search("graph neural").total
+        out["search"] = time.perf_counter() - search
+        warm = time.perf_counter()
+        index.warm()
+        out["warm"] = time.perf_counter() - warm
+        gc.collect()
     out["rss_warm"] = rss() - before
     out["anon_warm"] = rss("RssAnon:") - before_anon
     save = time.perf_counter()
@@ -133,10 +141,10 @@ Bench([Path(sys.argv[1])]).run(headless=True, size=(120, 40))
 """
 
 
-def child(mode: str, path: Path, cache_dir: Path) -> dict[str, Any]:
+def child(mode: str, path: Path, cache_dir: Path, quick: bool = False) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter; its JSON result."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(path), str(cache_dir)],
+        [sys.executable, "-c", CHILD, mode, str(path), str(cache_dir), "quick" * quick],
         capture_output=True,
         text=True,
         check=True,
@@ -171,9 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_load")
     parser.add_argument("--papers", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/paperview-bench"))
-    parser.add_argument("--skip-json", action="store_true", help="skip the json-module run")
+    parser.add_argument(
+        "--skip-json", action="store_true", help="skip the orjson-only and json-module runs"
+    )
     parser.add_argument("--skip-one", action="store_true", help="skip the one-process run")
     parser.add_argument("--skip-app", action="store_true", help="skip the app runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="no first search nor abstract keys (minutes each)"
+    )
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="skip the tracemalloc runs (minutes)"
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = args.workdir / f"arxiv-{args.papers}.jsonl"
@@ -190,17 +206,19 @@ def main(argv: list[str] | None = None) -> int:
         old.unlink()
 
     rows: list[tuple[str, dict[str, Any]]] = []
-    parsed = child("jsonl", path, cache_dir)
-    rows.append(("jsonl (orjson)", parsed))
+    parsed = child("jsonl", path, cache_dir, args.quick)
+    rows.append(("jsonl (workers)", parsed))
     scratch = args.workdir / "scratch-cache"  # its own cache, thrown away
     if not args.skip_one:
-        rows.append(("jsonl (one process)", child("jsonl-one", path, scratch)))
+        rows.append(("jsonl (one process)", child("jsonl-one", path, scratch, args.quick)))
         shutil.rmtree(scratch, ignore_errors=True)
     if not args.skip_json:
-        rows.append(("jsonl (json module)", child("jsonl-json", path, scratch)))
+        rows.append(("jsonl (one, orjson only)", child("jsonl-orjson", path, scratch, args.quick)))
         shutil.rmtree(scratch, ignore_errors=True)
-    rows.append(("cache (abstracts on disk)", child("cache", path, cache_dir)))
-    rows.append(("cache (all in memory)", child("cache-eager", path, cache_dir)))
+        rows.append(("jsonl (json module)", child("jsonl-json", path, scratch, args.quick)))
+        shutil.rmtree(scratch, ignore_errors=True)
+    rows.append(("cache (abstracts on disk)", child("cache", path, cache_dir, args.quick)))
+    rows.append(("cache (all in memory)", child("cache-eager", path, cache_dir, args.quick)))
     print(
         f"\n{'load path':<27}{'load':>8}{'index':>8}{'searchable':>11}{'CPU (workers)':>17}"
         f"{'1st search':>11}{'RSS (anon)/paper':>19}{'+ abstract keys':>19}"
@@ -219,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS of that run (parse, index, keys, cache) {mib(parsed['peak_rss'])}"
     )
 
-    print("\nmemory per paper after load + index (tracemalloc | RSS anon), and with abstract keys")
-    for mode, label in (("memory", "abstracts on disk"), ("memory-eager", "all in memory")):
+    modes = (("memory", "abstracts on disk"), ("memory-eager", "all in memory"))
+    if not args.skip_memory:
+        print("\nmemory per paper after load + index (tracemalloc | RSS anon), with abstract keys")
+    for mode, label in () if args.skip_memory else modes:
         traced = child(mode, path, cache_dir)
         rss = next(row for name, row in rows if label in name)
         print(

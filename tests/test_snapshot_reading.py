@@ -87,6 +87,9 @@ def test_a_line_is_clean_only_without_escapes_that_can_hide_controls(
 ) -> None:
     line = json.dumps({"title": text}, ensure_ascii=False).encode("utf-8")
     assert snapshot.clean_line(line) is clean
+    # found the same way in a block of lines
+    block = b'{"title": "before"}\n' + line + b'\n{"title": "after \\\\theta"}\n'
+    assert snapshot.unclean_lines(block) == (set() if clean else {20})
 
 
 def test_without_orjson_the_standard_json_module_reads_the_same(
@@ -183,3 +186,86 @@ def test_lines_split_across_chunks_read_the_same(
         assert [p.abstract for p in corpus.papers] == [p.abstract for p in expected.papers]
         assert [p.sources[0].line for p in corpus.papers] == list(range(1, 61))
         assert corpus.problems == ()
+
+
+def read_both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """``data`` read with the snapshot fast path (msgspec) and with orjson alone."""
+    fast = read_jsonl(io.BytesIO(data), "f")
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot, "_decode_record", None)
+        general = read_jsonl(io.BytesIO(data), "f")
+    return fast, general
+
+
+def assert_same_reading(fast: Any, general: Any) -> None:
+    for name in PaperColumns.LISTS:
+        assert getattr(fast.columns, name) == getattr(general.columns, name), name
+    assert fast.columns.lines == general.columns.lines
+    assert fast.columns.extra_sources == general.columns.extra_sources
+    assert (fast.problems, fast.entries) == (general.problems, general.entries)
+
+
+MAYBE_TEXT = st.one_of(st.none(), TEXT, st.integers(-2, 3))
+CREATED = st.sampled_from(
+    ["Mon, 2 Apr 2007 19:18:42 GMT", "Tue, 31 Apr 2007 10:00:00 GMT", "2 Apr 2007", "soon", ""]
+)
+SNAPSHOT_RECORD = st.fixed_dictionaries(
+    {"title": st.one_of(TEXT, st.none(), st.just(""))},
+    optional={
+        "id": st.sampled_from(["2401.00001", "2401.00001v2", "hep-th/9901001", "x", None, 7]),
+        "submitter": MAYBE_TEXT,
+        "authors": st.one_of(TEXT, st.none(), st.just(3)),
+        "comments": MAYBE_TEXT,
+        "journal-ref": MAYBE_TEXT,
+        "categories": st.one_of(TEXT, st.none(), st.just(["cs.LG", "hep-th"])),
+        "abstract": st.one_of(TEXT, st.none()),
+        "versions": st.one_of(
+            st.none(),
+            st.lists(
+                st.fixed_dictionaries(
+                    {"version": st.just("v1")}, optional={"created": st.one_of(CREATED, st.none())}
+                ),
+                max_size=2,
+            ),
+            st.just([1]),
+        ),
+        "update_date": st.sampled_from(["2008-11-13", "2023-02-30", "x", None]),
+        "authors_parsed": st.one_of(
+            st.none(), st.lists(st.lists(TEXT, max_size=3), max_size=3), st.just([1])
+        ),
+        "upvotes": st.integers(-1, 5),  # not a snapshot field: read the general way
+    },
+)
+
+
+@given(records=st.lists(SNAPSHOT_RECORD, min_size=1, max_size=4), ascii_only=st.booleans())
+def test_snapshot_records_read_by_msgspec_give_what_orjson_gives(
+    records: list[dict[str, Any]], ascii_only: bool
+) -> None:
+    data = "\n".join(json.dumps(r, ensure_ascii=ascii_only) for r in records).encode("utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        fast, general = read_both(data, patch)
+    assert_same_reading(fast, general)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"title": "a", "comments": "\xff"}',  # bad UTF-8 in a field the paper does not use
+        b'{"title": "a", "doi": "\\ud800"}',  # a lone surrogate
+        b'{"title": "a", "extra": 1e999}',  # a number too big for a float
+        b'{"title": "a", "versions": [{"created": "Mon, 2 Apr 2007"}], "x": [[[[]]]]}',
+        b'{"title": "a"} {"title": "b"}',
+        b'{"title": "a",\n"id": "2401.00001"}',
+        b'{"title": "a\x7f", "abstract": "b\\tc"}',
+        b'{"title": "a", "title": null}',
+        b"",
+    ],
+)
+def test_lines_that_msgspec_and_orjson_may_judge_differently_read_the_same(
+    line: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = b'{"title": "first"}\n' + line + b'\n{"title": "last"}\n'
+    fast, general = read_both(data, monkeypatch)
+    assert_same_reading(fast, general)
+    assert fast.columns.titles[0] == "first" and fast.columns.titles[-1] == "last"

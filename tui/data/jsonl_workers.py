@@ -140,6 +140,13 @@ def _start_servers() -> None:
             sys.stderr = captured
 
 
+Found = tuple[int | None, str, str]
+"""A problem of a range: its line in the range, reason and severity."""
+Part = tuple[int, int, list[list[object]], bytes, list[tuple[int, list[int]]], list[Found], int]
+"""A range read: its lines, entries, columns, line numbers, duplicates, problems and problems
+left out (see :meth:`_Merger.add`)."""
+
+
 def _merged(
     pool: ProcessPoolExecutor,
     count: int,
@@ -229,33 +236,37 @@ def _ranges(fd: int, size: int, step: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _parse_range(file: str, folder: Path, cap: int, span: tuple[int, int]) -> str | bytes | None:
-    """In a worker: parse the lines of one byte range into a file of ``folder`` (see
-    :meth:`_Merger.add`) and return its path (or the blob itself when the file cannot be
-    written: a full ``/dev/shm``); None when the first line is a paperview export's
-    header. ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the parent."""
+def _range_part(file: str, fd: int, cap: int, span: tuple[int, int]) -> Part | None:
+    """Parse the lines of one byte range of the file open as ``fd`` (see
+    :meth:`_Merger.add`); None when the first line is a paperview export's header.
+    ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the calling process."""
     start, end = span
-    data = _pread(_fd, start, end)
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
     reader = LineReader(file, first=start == 0)
     problems = reader.problems = _RangeProblems(file, cap)
-    if reader.read(lines) is not None:
+    if reader.read(_pread(fd, start, end)) is not None:
         return None
     columns = reader.builder.columns
-    blob = marshal.dumps(
-        (
-            len(lines),
-            reader.entries,
-            [getattr(columns, name) for name in PaperColumns.LISTS],
-            columns.lines.tobytes(),
-            [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
-            problems.found,
-            problems.dropped,
-        )
+    return (
+        reader.number,
+        reader.entries,
+        [getattr(columns, name) for name in PaperColumns.LISTS],
+        columns.lines.tobytes(),
+        [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
+        problems.found,
+        problems.dropped,
     )
-    path = folder / f"{start}.marshal"
+
+
+def _parse_range(file: str, folder: Path, cap: int, span: tuple[int, int]) -> str | bytes | None:
+    """In a worker: parse the lines of one byte range into a file of ``folder`` (see
+    :func:`_range_part`) and return its path (or the blob itself when the file cannot be
+    written: a full ``/dev/shm``); None when the first line is a paperview export's
+    header."""
+    part = _range_part(file, _fd, cap, span)
+    if part is None:
+        return None
+    blob = marshal.dumps(part)
+    path = folder / f"{span[0]}.marshal"
     try:
         with path.open("xb") as handle:
             handle.write(blob)
@@ -286,7 +297,7 @@ class _RangeProblems(_Problems):
         super().__init__(file)
         self.cap = cap
         self.errors = 0
-        self.found: list[tuple[int | None, str, str]] = []
+        self.found: list[Found] = []
 
     def add(self, line: int | None, reason: str, severity: Severity = Severity.ERROR) -> None:
         if severity is Severity.ERROR:
