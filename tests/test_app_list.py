@@ -127,6 +127,29 @@ async def test_keys_move_the_cursor_and_report_it() -> None:
         assert app.selected == [0]
 
 
+async def test_paging_shows_each_page_whole_with_the_cursor_in_place() -> None:
+    """The rows drawn ahead of a page move are the ones that page shows, marks included."""
+    app = ListApp([make_paper(i) for i in range(100)], list(range(100)))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        height = paper_list.scrollable_content_region.height
+        marked: set[int] = set()
+        paper_list.set_marker(lambda paper: RowMark("★" if int(paper.id, 16) in marked else ""))
+        cursor_style = list(paper_list.render_line(0))[-1].style
+        for top in (height, 2 * height, height):
+            await pilot.press("pagedown" if top > paper_list.scroll_offset.y else "pageup")
+            await pilot.pause()
+            await pilot.pause()  # rows are drawn ahead after the frame
+            marked.add(top + 1)
+            paper_list.refresh_paper(top + 1)
+            for y in range(height):
+                assert f"Paper number {top + y} " in line_text(paper_list, y)
+            assert line_text(paper_list, 1).startswith("★")
+            assert list(paper_list.render_line(0))[-1].style == cursor_style
+            assert list(paper_list.render_line(1))[-1].style != cursor_style
+
+
 async def test_rows_show_result_order_and_the_cursor_is_drawn_differently() -> None:
     papers = [make_paper(i) for i in range(10)]
     app = ListApp(papers, [7, 3, 5])

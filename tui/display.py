@@ -130,22 +130,25 @@ def list_row(
     if width < 3:
         return Content(" " * max(0, width))
     meta = ""
+    meta_cells = 0  # counted as the parts are added: the joined text is seldom seen twice
     for text, size in (
         (date_text(paper), DATE_WIDTH),
         ("" if paper.upvotes is None else f"{paper.upvotes}↑", UPVOTES_WIDTH),
         ("" if paper.authors is None else f"{paper.authors}👤", AUTHORS_WIDTH),
     ):
-        if cell_len(meta) + size > (width - 2) // 2:
+        if meta_cells + size > (width - 2) // 2:
             break
-        meta += " " * (size - cell_len(text)) + text
+        cells = cell_len(text)
+        meta += " " * (size - cells) + text
+        meta_cells += max(size, cells)
     if not meta.strip():
-        meta = ""  # nothing known: the title may use the whole row
+        meta, meta_cells = "", 0  # nothing known: the title may use the whole row
     symbol = sanitize(mark.symbol)[:1]
     symbol = symbol if cell_len(symbol) == 1 else " "
     title = sanitize(paper.title)
     if title != paper.title:
         spans = NO_SPANS  # sanitising moved characters: the spans no longer line up
-    title_width = max(0, width - 2 - cell_len(meta))
+    title_width = max(0, width - 2 - meta_cells)
     shown = len(title)
     if cell_len(title) > title_width:
         cut = set_cell_size(title, max(0, title_width - 1))

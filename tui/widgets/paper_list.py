@@ -142,6 +142,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._after_drawn: list[Callable[[], object]] = []
         self._drawn_timer: Timer | None = None
         self._drawn_due = False
+        self._drawing_ahead = False
 
     # --- what the screen tells it --------------------------------------------------------
 
@@ -301,6 +302,22 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             return
         self.scroll_to(y=self.scroll_offset.y + delta, animate=False, immediate=True)
         self.move_cursor(self._cursor + delta)
+        if not self._drawing_ahead:
+            self._drawing_ahead = True
+            self.call_after_drawn(lambda: self._draw_ahead(delta))
+
+    def _draw_ahead(self, delta: int) -> None:
+        """Draw the rows the next move by ``delta`` will show, while the user reads this
+        page, so that page's frame finds them drawn (each new row costs a fraction of a
+        millisecond: a page of them, built when the key is pressed, overruns a frame)."""
+        self._drawing_ahead = False
+        width = self.scrollable_content_region.width
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        start = max(0, top + delta)
+        for row in range(start, min(len(self._rows), start + height)):
+            if row != self._cursor:
+                self._row_strip(row, width)
 
     def _scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height
@@ -375,6 +392,10 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             return self._placeholder_line(y, width)
         if row >= len(self._rows):
             return Strip.blank(width, self.visual_style.rich_style)
+        return self._row_strip(row, width)
+
+    def _row_strip(self, row: int, width: int) -> Strip:
+        """Row ``row`` of the result drawn ``width`` cells wide (kept for redrawing)."""
         position = self._rows[row]
         is_cursor = row == self._cursor
         key = (position, is_cursor, width, self._generation, self._versions.get(position, 0))
