@@ -51,3 +51,17 @@ def write_corpus(tmp_path: Path) -> Iterator[WriteCorpus]:
         return path
 
     yield write
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The reader tests' small corpus file (``app_support.PAPERS``) in ``tmp_path``."""
+    from app_support import write_corpus as write_papers
+
+    return write_papers(tmp_path)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A library data directory in ``tmp_path`` (not created: the store creates it)."""
+    return tmp_path / "data"

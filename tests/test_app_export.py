@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_support import main_screen, make_app, screen_text, settle, write_corpus
+from app_support import main_screen, make_app, screen_text, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -27,11 +27,6 @@ TABLES = "Attention Is Not All You Need for Tables"
 SURVEY = "A Survey of Diffusion Models"
 LIST = "To [bold]read"
 """A list name that would be markup if the dialog parsed it."""
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import make_app, screen_text, titles_listed, write_corpus
+from app_support import make_app, screen_text, titles_listed
 from library_support import (
     GNN,
     SURVEY,
@@ -20,16 +20,6 @@ from library_support import (
 
 import tui.display
 from tui.screens.main import MainScreen
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 async def test_b_stars_the_row_redraws_only_it_and_the_bookmark_is_saved(

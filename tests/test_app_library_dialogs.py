@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from app_support import make_app, screen_text, titles_listed, write_corpus
+from app_support import make_app, screen_text, titles_listed
 from library_support import GNN, SURVEY, TABLES, ZEBRA, dialog, select, settled, stored
 from textual.widgets import Input, TextArea
 
@@ -13,16 +12,6 @@ from tui.screens.lists import ListsScreen
 from tui.screens.main import MainScreen
 from tui.screens.note import DiscardScreen, NoteScreen
 from tui.screens.tags import TagsScreen, parse_tags
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 def paper_id(screen: MainScreen) -> str:

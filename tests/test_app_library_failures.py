@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from app_support import make_app, screen_text, wait_for_text, write_corpus
+from app_support import make_app, screen_text, wait_for_text
 from library_support import GNN, TABLES, dialog, record_notices, row_text, select, settled, stored
 from textual.widgets import Static
 
@@ -19,16 +19,6 @@ from tui.screens.lists import ListsScreen
 from tui.screens.problems import ProblemsScreen
 
 ABSENT = "00000000deadbeef"
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 async def test_a_damaged_library_is_kept_aside_reported_and_the_reader_works(

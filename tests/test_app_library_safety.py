@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import make_app, screen_text, settle, write_corpus
+from app_support import make_app, screen_text, settle
 from library_support import (
     GNN,
     SURVEY,
@@ -30,16 +30,6 @@ from tui.screens.main import MainScreen
 from tui.screens.note import DiscardScreen, NoteScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.tags import TagsScreen
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 def paper_id(screen: MainScreen, title: str) -> str:

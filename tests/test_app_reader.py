@@ -30,11 +30,6 @@ from tui.widgets.paper_list import PaperList
 from tui.widgets.search_bar import SearchBar
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path)
-
-
 def focused(app: App[None]) -> Widget | None:
     """The focused widget (a function, so type checkers do not narrow it between keys)."""
     return app.focused

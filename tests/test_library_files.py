@@ -28,11 +28,6 @@ def _data_dir_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERVIEW_DATA_DIR", str(tmp_path / "env-data"))
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
 def make_library(data_dir: Path, ids: list[str]) -> Path:
     store, _ = open_library(data_dir)
     for paper_id in ids:  # one change each: many pages, a realistic file

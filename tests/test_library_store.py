@@ -31,11 +31,6 @@ def _data_dir_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def store(data_dir: Path) -> LibraryStore:
     opened, warnings = open_library(data_dir, refresh_interval=3600)
     assert warnings == []
