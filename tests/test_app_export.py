@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 import tui.screens.export_dialog as export_dialog
+import tui.screens.main as main_module
 from tui.app import PaperviewApp
 from tui.data.export import ExportCancelled, Format, Progress, render, utc_now
 from tui.data.library import open_library
@@ -400,6 +401,9 @@ async def test_e_during_a_search_never_exports_only_its_early_matches(
             yield result
 
     monkeypatch.setattr(SearchIndex, "search_stages", slow_stages)
+    monkeypatch.setattr(
+        main_module, "INLINE_PAPERS", 0
+    )  # every stage in the worker, as in a big corpus
     app = make_app(corpus, data_dir=data_dir)
     notices = recorded_notices(app)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -7,13 +7,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import ClassVar, overload
 
+import pytest
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.strip import Strip
 
 from tui.app import style_sheets
-from tui.data.models import Paper, PaperDate, SourceRef
+from tui.data.models import Listed, Paper, PaperDate, SourceRef
 from tui.display import RowMark
 from tui.screens.idle import untie_drawn_lines
 from tui.widgets.paper_list import PaperList
@@ -210,7 +211,7 @@ async def test_marks_come_from_the_marker_and_one_row_can_be_refreshed() -> None
     starred: set[str] = set()
     asked: list[str] = []
 
-    def marker(paper: Paper) -> RowMark:
+    def marker(paper: Listed) -> RowMark:
         asked.append(paper.id)
         return RowMark("★") if paper.id in starred else RowMark()
 
@@ -252,3 +253,30 @@ async def test_rows_of_a_replaced_result_are_freed_without_the_cycle_collector()
             gc.garbage.clear()
             gc.enable()
         assert left == []
+
+
+async def test_a_table_is_listed_without_building_its_papers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row needs the title, date and counts: a table gives them without building the
+    paper (which would read and scan its abstract, maybe from disk)."""
+    from benchmarks.corpus import generate_table
+    from tui.data.search.table import PaperTable
+
+    table = generate_table(200)
+
+    def built(self: PaperTable, index: int) -> Paper:
+        raise AssertionError(f"the list built paper {index}")
+
+    monkeypatch.setattr(PaperTable, "_paper", built)
+    app = ListApp(table, range(200))
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        assert table.titles[0][:40] in line_text(paper_list, 0)
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert paper_list.position is not None
+        assert table.titles[paper_list.position][:40] in line_text(
+            paper_list, paper_list.cursor_row - round(paper_list.scroll_offset.y)
+        )

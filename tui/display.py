@@ -24,7 +24,7 @@ from .data.text import sanitize
 
 if TYPE_CHECKING:  # the models import pydantic, which start-up does not wait for
     from .data.library import Annotation
-    from .data.models import Paper, Problem
+    from .data.models import Listed, Paper, Problem
 
 Spans = Sequence[tuple[int, int]]
 """Character ranges ``(start, end)`` into a displayed field, as search reports them."""
@@ -107,13 +107,13 @@ UPVOTES_WIDTH = 6  # " 1234↑"
 AUTHORS_WIDTH = 5  # " 12👤" (the emoji is two cells)
 
 
-def date_text(paper: Paper) -> str:
+def date_text(paper: Listed) -> str:
     """The listing date as shown in the list (empty when not given)."""
     return str(paper.date) if paper.date is not None else ""
 
 
 def list_row(
-    paper: Paper,
+    paper: Listed,
     width: int,
     *,
     spans: Spans = NO_SPANS,

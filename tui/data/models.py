@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
@@ -91,6 +91,31 @@ class Paper(_Frozen):
     def link(self) -> str | None:
         """The paper's own URL: the first link in its abstract, if any."""
         return self.urls[0] if self.urls else None
+
+
+class Listed(Protocol):
+    """What a row of the results list shows of a paper: a :class:`Paper`, or the lighter
+    :class:`~tui.data.search.table.Listing` a table builds without the abstract."""
+
+    @property
+    def id(self) -> str:
+        """The paper's id."""
+
+    @property
+    def title(self) -> str:
+        """The title as read."""
+
+    @property
+    def date(self) -> PaperDate | None:
+        """The listing date."""
+
+    @property
+    def upvotes(self) -> int | None:
+        """The upvote count."""
+
+    @property
+    def authors(self) -> int | None:
+        """The author count."""
 
 
 class Severity(str, Enum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -34,6 +34,7 @@ from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.search_bar import SearchBar
 from ..widgets.status_bar import StatusBar, StatusState
+from . import frames
 from .highlights import FieldSpans, Highlights
 from .idle import IdleCollector, freeze_loaded
 from .library import (
@@ -47,7 +48,7 @@ from .library import (
 
 if TYPE_CHECKING:
     from ..data.library import Annotation, LibraryStore, LibraryView
-    from ..data.models import Corpus, Paper, Problem
+    from ..data.models import Corpus, Listed, Paper, Problem
     from ..data.search import SearchIndex, SearchResult
     from ..data.sources import ReadOptions
     from .lists import ListAction, ListSummary
@@ -77,6 +78,15 @@ explains the matches of the first page."""
 WARM_PAUSE = 0.5
 """Seconds after a search starts during which the index's background build waits: both
 need the interpreter lock, and the search is what the user is waiting for."""
+
+INLINE_PAPERS = 10_000
+"""In a corpus of at most this many papers, once its index is built, the first search stage
+runs on the UI thread (a millisecond or two), so a key's result is drawn in the same frame
+as the key."""
+
+INLINE_TIME = 0.003
+"""Later stages run on the UI thread too while the search has taken less than this many
+seconds (the complete result of a small corpus is drawn with the key); a worker runs the rest."""
 
 FIND_LIMIT = 10_000
 """How far down a new result to look for the selected paper when a later stage arrives."""
@@ -381,6 +391,7 @@ class MainScreen(Screen[None]):
         """Show the empty frame first; open the library and start loading right after it is
         drawn (their threads would hold the interpreter lock while the frame is built)."""
         self._collector.start()  # before the first frame, which a full pass would delay
+        frames.shorten_time_slices()
         self.paper_list.set_placeholder(display.list_placeholder(["Loading papers…"]))
         self.detail.set_placeholder(Content(""))
         self._update_layout()
@@ -388,9 +399,15 @@ class MainScreen(Screen[None]):
         self.set_interval(LIBRARY_EVERY, self._look_at_library, name="library-clock")
         self.call_after_refresh(self._start_loading)
 
+    def _on_timer_update(self) -> None:
+        """Compose a frame (Textual's screen update) with the background threads aside."""
+        with frames.composing():
+            super()._on_timer_update()
+
     def on_unmount(self) -> None:
         """Close the library: the queued changes are made (within a few seconds), one last
         try saves what the disk refused, and what is lost anyway is told on stderr."""
+        self._generation += 1  # a running search stops
         lost = self.library.close()
         farewell = getattr(self.app, "farewell", None)
         if lost and isinstance(farewell, list):
@@ -456,7 +473,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.CorpusRead(corpus))
             from ..data.search import SearchIndex
 
-            index = SearchIndex(corpus.papers)
+            index = SearchIndex(corpus.papers, pause=frames.step_aside)
             if worker.is_cancelled:
                 return
             self.post_message(self.IndexReady(index))
@@ -512,6 +529,7 @@ class MainScreen(Screen[None]):
     def _warm_waits(self, worker: Worker[None]) -> bool:
         """Between two steps of the index's background build: wait while the user is
         searching; whether to stop (the reader is closing)."""
+        frames.step_aside()
         while not worker.is_cancelled and monotonic() - self._searched_at < WARM_PAUSE:
             sleep(WARM_PAUSE / 10)
         return worker.is_cancelled
@@ -524,35 +542,65 @@ class MainScreen(Screen[None]):
         )
 
     def _search(self) -> None:
-        """Start a search for the current query and order (cancelling any running one)."""
-        if self.index is None:
+        """Start a search for the current query and order (cancelling any running one).
+
+        In a small corpus (:data:`INLINE_PAPERS`) the first stage is found here, on the UI
+        thread, so the frame that shows the typed key shows its result too; the worker goes
+        on with the later stages."""
+        from ..data.sorting import SortKey
+
+        index = self.index
+        if index is None:
             return
         self._generation += 1
+        generation = self._generation
         self._searched_at = monotonic()
+        query, library = self.search_text, self.library_view
         page = self.paper_list.scrollable_content_region.height + 1
-        self._run_search(
-            self.index,
-            self._generation,
-            self.search_text,
-            self.sort,
-            self.reverse,
-            page,
-            self.library_view,
+        stages = index.search_stages(
+            query,
+            sort=None if self.sort is None else SortKey(self.sort),
+            reverse=self.reverse,
+            library=library,
+            cancelled=partial(self._stale, generation),
         )
+        progress: tuple[MainScreen.SearchProgressed | None, Sequence[int]] = (None, ())
+        if len(self.papers) <= INLINE_PAPERS and index.columns.words.ready:
+            deadline = monotonic() + INLINE_TIME
+            for result in stages:
+                progress = self._progress(generation, result, page)
+                if result.complete or monotonic() > deadline:
+                    break
+            if progress[0] is not None:
+                self._search_progressed(progress[0])
+        self._run_search(index, generation, stages, query, page, library, progress)
+
+    def _stale(self, generation: int) -> bool:
+        """Between two steps of a search: whether a newer one has started (a background
+        step first waits for the frame being composed)."""
+        frames.step_aside()
+        return self._generation != generation
+
+    def _progress(
+        self, generation: int, result: SearchResult, page: int
+    ) -> tuple[SearchProgressed, Sequence[int]]:
+        """The message that shows ``result``, and the positions to explain once it is drawn."""
+        explaining = result.indices[:page] if result.query.strip() and result.complete else ()
+        return self.SearchProgressed(generation, result, explaining), explaining
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(
         self,
         index: SearchIndex,
         generation: int,
+        stages: Iterator[SearchResult],
         query: str,
-        sort: str | None,
-        reverse: bool,
         page: int,
         library: LibraryView | None,
+        progress: tuple[SearchProgressed | None, Sequence[int]],
     ) -> None:
-        """Post each stage of the search as soon as it is found; stop as soon as a newer
-        search starts.
+        """Post each later stage of the search as soon as it is found; stop as soon as a
+        newer search starts (``progress`` is the stage already shown, if any).
 
         Once the complete result is on screen, the worker explains where the query matched
         its first ``page`` papers and posts the spans, which redraw those rows (until then
@@ -560,29 +608,19 @@ class MainScreen(Screen[None]):
         the result back, and explaining while the frame is drawn would slow the frame: the
         two threads share the interpreter lock.
         """
-        from ..data.sorting import SortKey
-
         worker = get_current_worker()
-        stages = index.search_stages(
-            query,
-            sort=None if sort is None else SortKey(sort),
-            reverse=reverse,
-            library=library,
-            cancelled=lambda: worker.is_cancelled,
-        )
-        explaining: Sequence[int] = ()
-        drawn = threading.Event()
+        shown, explaining = progress
         for result in stages:
             if worker.is_cancelled:
                 return
-            explaining = result.indices[:page] if query.strip() and result.complete else ()
-            drawn = threading.Event()
-            self.post_message(self.SearchProgressed(generation, result, explaining, drawn))
-        if not explaining:
+            shown, explaining = self._progress(generation, result, page)
+            self.post_message(shown)
+        if not explaining or shown is None:
             return
-        drawn.wait(DRAW_WAIT)
+        shown.drawn.wait(DRAW_WAIT)
         found: dict[int, FieldSpans] = {}
         for position in explaining:
+            frames.step_aside()
             if worker.is_cancelled:
                 return
             match = index.explain(query, position, library=library)
@@ -627,7 +665,9 @@ class MainScreen(Screen[None]):
         )
         self.paper_list.call_after_drawn(message.drawn.set)
         self._follow_cursor()
-        self._show_status()
+        # the status line in the next frame: drawn with the list, the screen would redraw
+        # everything between them (a frame redraws the box around what changed)
+        self.paper_list.call_after_drawn(self._show_status)
 
     # --- match highlights (explained off the UI thread) --------------------------------
 
@@ -663,6 +703,7 @@ class MainScreen(Screen[None]):
         """Explain why each paper matches, for the rows on screen and the detail pane."""
         found: dict[int, FieldSpans] = {}
         for position in positions:
+            frames.step_aside()
             if generation != self._highlights.generation:
                 return  # the query changed: these spans are no longer wanted
             match = index.explain(query, position, library=library)
@@ -684,8 +725,8 @@ class MainScreen(Screen[None]):
         if not covered:
             return
         self.paper_list.refresh_papers(covered)
-        if self.paper_list.position in covered:
-            self._show_detail(self.paper_list.position)
+        if self.paper_list.position in covered:  # in the frame after the list's
+            self.paper_list.call_after_drawn(self._show_resting_detail)
 
     # --- what the widgets report ---------------------------------------------------------
 
@@ -921,7 +962,7 @@ class MainScreen(Screen[None]):
         self.corpus_ids = message.ids
         self._show_status()
 
-    def _mark(self, paper: Paper) -> display.RowMark:
+    def _mark(self, paper: Listed) -> display.RowMark:
         """A row's mark (called for visible rows only): O(1) set lookups."""
         return display.library_mark(paper.id in self._bookmarked, paper.id in self._read)
 

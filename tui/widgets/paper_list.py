@@ -26,7 +26,7 @@ from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
-    from ..data.models import Paper
+    from ..data.models import Listed, Paper
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -34,15 +34,12 @@ _V = TypeVar("_V")
 SpanSource = Callable[[int], Spans]
 """Title match ranges for the paper at a position (called for visible rows only)."""
 
-Marker = Callable[["Paper"], RowMark]
+Marker = Callable[["Listed"], RowMark]
 """The seam for per-row marks (bookmarks, unread): a paper -> its :class:`RowMark`."""
 
 
 ROWS_KEPT = 1024
 """Drawn rows kept for redrawing (cursor moves, scrolling back); then they are dropped."""
-
-PAPERS_KEPT = 512
-"""Papers kept that a corpus built on demand (the rows on screen and around)."""
 
 DRAWN_WAIT = 0.1
 """Seconds :meth:`PaperList.call_after_drawn` waits for a frame before calling anyway."""
@@ -134,11 +131,11 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._marker: Marker | None = None
         self._cursor = 0
         self._generation = 0
-        self._cache: dict[tuple[int, bool, int, int, int], Strip] = {}
+        self._cache: dict[tuple[int, bool, int, int, int, Spans], Strip] = {}
         self._versions: dict[int, int] = {}  # bumped by refresh_paper: a new cache key
         self._placeholder: Content = Content("")
         self._styles: RowStyles | None = None
-        self._built: dict[int, Paper] = {}
+        self._listed: Callable[[int], Listed] = self._papers.__getitem__
         self._after_drawn: list[Callable[[], object]] = []
         self._drawn_timer: Timer | None = None
         self._drawn_due = False
@@ -165,13 +162,14 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             placeholder: What to say when ``rows`` is empty.
         """
         if papers is not self._papers:
-            self._built.clear()
+            self._invalidate()
+            # a table reads a row's fields without building the paper
+            self._listed = getattr(papers, "listing", papers.__getitem__)
         self._papers = papers
         self._rows = rows
         self._spans = spans or _no_spans
         if placeholder is not None:
             self._placeholder = placeholder
-        self._invalidate()
         set_virtual_height(self, len(rows))
         self._cursor = clamp(cursor, 0, max(0, len(rows) - 1))
         if cursor == 0:
@@ -374,13 +372,6 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             )
         return self._styles
 
-    def _paper(self, position: int) -> Paper:
-        # A corpus may build papers on demand (PaperTable): keep the ones on screen.
-        paper = self._built.get(position)
-        if paper is None:
-            paper = _keep(self._built, position, self._papers[position], PAPERS_KEPT)
-        return paper
-
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a row of the result, or a line of the placeholder."""
         if self._after_drawn and not self._drawn_due:
@@ -398,13 +389,14 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         """Row ``row`` of the result drawn ``width`` cells wide (kept for redrawing)."""
         position = self._rows[row]
         is_cursor = row == self._cursor
-        key = (position, is_cursor, width, self._generation, self._versions.get(position, 0))
+        spans = tuple(self._spans(position))  # a row shown again with the same spans is kept
+        key = (position, is_cursor, width, self._generation, self._versions.get(position, 0), spans)
         strip = self._cache.get(key)
         if strip is None:
-            paper = self._paper(position)
+            paper = self._listed(position)
             mark = self._marker(paper) if self._marker is not None else NO_MARK
             content = display.list_row(
-                paper, width, spans=self._spans(position), mark=mark, styles=self._row_styles()
+                paper, width, spans=spans, mark=mark, styles=self._row_styles()
             )
             base = self.get_visual_style("paper-list--cursor") if is_cursor else self.visual_style
             strip = Strip(content.render_segments(base), content.cell_length)

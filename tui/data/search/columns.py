@@ -10,14 +10,22 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ..models import Paper
 from .keys import search_key
 from .postings import WordIndex
 from .table import PaperTable
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
 CHUNK = 16_384
 """Papers per chunk (by default): the unit of caching, cancellation and lazy key building."""
+
+BLOCK = 1024
+"""Papers a long loop looks at between two calls of :attr:`Columns.pause` (a millisecond or
+less of work)."""
 
 UNKNOWN = -1
 """A numeric column's value when the paper does not give it."""
@@ -49,6 +57,9 @@ class Columns:
         self._facets: dict[str, list[str]] = {}
         self.words = WordIndex(self)
         """The inverted index of title and abstract words (built by :meth:`warm`)."""
+        self.pause: Callable[[], object] = _no_pause
+        """Called by long loops every :data:`BLOCK` papers: a program that searches in a
+        background thread may set it to let its UI thread go first (see SearchIndex)."""
 
     @property
     def chunks(self) -> int:
@@ -65,7 +76,11 @@ class Columns:
         if self._abstract_ready[chunk]:
             return
         start, end = self.bounds(chunk)
-        keys = [search_key(text) for text in self.abstracts[start:end]]
+        keys = in_blocks(
+            self.abstracts[start:end],
+            lambda texts: [search_key(text) for text in texts],
+            self.pause,
+        )
         with self._lock:
             self.abstract_keys[start:end] = keys
             self._abstract_ready[chunk] = 1
@@ -145,3 +160,22 @@ class Columns:
         if name == "month":
             return [date.month if date else None for date in dates]
         return [date.day if date else None for date in dates]
+
+
+def _no_pause() -> None:
+    return None
+
+
+def in_blocks(
+    items: Sequence[_T], work: Callable[[Sequence[_T]], list[_R]], pause: Callable[[], object]
+) -> list[_R]:
+    """``work(items)``, done :data:`BLOCK` items at a time with a ``pause()`` before each
+    block after the first."""
+    if len(items) <= BLOCK:
+        return work(items)
+    done: list[_R] = []
+    for at in range(0, len(items), BLOCK):
+        if at:
+            pause()
+        done += work(items[at : at + BLOCK])
+    return done

@@ -30,7 +30,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
-from .columns import UNKNOWN, Columns
+from .columns import UNKNOWN, Columns, in_blocks
 from .query import And, Compare, Facet, InLibrary, Node, Not, Or, Text, leaves
 
 Cancelled = Callable[[], bool]
@@ -134,17 +134,26 @@ class Evaluator:
         columns = self.columns
         in_title = self.searches_title(leaf)
         in_abstract = self.searches_abstract(leaf, positive)
+        pause = columns.pause
         if leaf.pattern is not None:
             search = leaf.pattern.search
             titles, abstracts = columns.titles, columns.abstracts
             if in_title and in_abstract:
-                return [i for i in candidates if search(titles[i]) or search(abstracts[i])]
+                return in_blocks(
+                    candidates,
+                    lambda block: [i for i in block if search(titles[i]) or search(abstracts[i])],
+                    pause,
+                )
             texts = titles if in_title else abstracts
-            return [i for i in candidates if search(texts[i])]
+            return in_blocks(
+                candidates, lambda block: [i for i in block if search(texts[i])], pause
+            )
         if self.spelled(leaf, positive):
             keys = columns.title_keys
             value = leaf.value
-            return [i for i in candidates if in_order(value, keys[i])]
+            return in_blocks(
+                candidates, lambda block: [i for i in block if in_order(value, keys[i])], pause
+            )
         needles = self.needles(leaf, positive)
         if len(needles) == 1:
             return _scan(columns, needles[0], candidates, in_title, in_abstract)
@@ -192,10 +201,16 @@ def _scan(
                 return narrowed
             candidates = narrowed
     if in_title and in_abstract:
-        return [i for i in candidates if needle in tk[i] or needle in ak[i]]
+        return in_blocks(
+            candidates,
+            lambda block: [i for i in block if needle in tk[i] or needle in ak[i]],
+            columns.pause,
+        )
     if in_title:
-        return [i for i in candidates if needle in tk[i]]
-    return [i for i in candidates if needle in ak[i]]
+        return in_blocks(
+            candidates, lambda block: [i for i in block if needle in tk[i]], columns.pause
+        )
+    return in_blocks(candidates, lambda block: [i for i in block if needle in ak[i]], columns.pause)
 
 
 def in_order(word: str, text: str) -> bool:

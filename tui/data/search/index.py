@@ -22,7 +22,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Generator, Iterator, Sequence, Set
+from collections.abc import Callable, Generator, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import filterfalse
@@ -82,9 +82,20 @@ class SearchIndex:
     ``chunk_size`` (papers per unit of caching and cancellation) is for tests.
     """
 
-    def __init__(self, papers: Sequence[Paper], *, chunk_size: int = CHUNK) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        *,
+        chunk_size: int = CHUNK,
+        pause: Callable[[], object] | None = None,
+    ) -> None:
+        """``pause`` is called between blocks of a millisecond or less of work (searching,
+        ranking, building keys): a program that runs them in a background thread may use it
+        to let its UI thread go first."""
         self.papers = papers
         self._columns = Columns(papers, chunk_size)
+        if pause is not None:
+            self._columns.pause = pause
         self._orders = Orders(self._columns)
         self._vocabulary = Vocabulary(self._columns)
         self._cache = ChunkCache(self._columns)
@@ -420,7 +431,9 @@ class _Run:
         else:
             fresh = array("i")
             merged: list[array[int]] = []
+            pause = self.index.columns.pause
             for new, old in zip(found, previous, strict=True):
+                pause()
                 extra = _difference(new, old, superset)
                 if extra:
                     fresh.extend(extra)
@@ -433,7 +446,9 @@ class _Run:
         if self.sort is None:
             columns = self.index.columns
             abstracts = columns.abstract_keys if tier in ABSTRACT_TIERS else _NO_ABSTRACTS
-            ranked = _scorer(self.plan).rank((columns.title_keys, abstracts), fresh, tier)
+            ranked = _scorer(self.plan).rank(
+                (columns.title_keys, abstracts), fresh, tier, columns.pause
+            )
             fresh = ranked if isinstance(ranked, array) else array("i", ranked)
         self.tiers[tier] = fresh
         return True

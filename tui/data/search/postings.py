@@ -61,6 +61,7 @@ _JOIN_AT_ONCE = 4_096
 _SORT_AT_ONCE = 4_096
 _LOOKUPS_AT_ONCE = 4_096
 _NEEDLES_KEPT = 256
+_LOOKUPS_BETWEEN_PAUSES = 512
 _UTF8 = ("utf-8", "surrogatepass")
 
 
@@ -76,20 +77,24 @@ class _Chunk:
         self.offsets = offsets
         self.positions = positions
 
-    def papers(self, words: Sequence[int]) -> Sequence[int]:
+    def papers(self, words: Sequence[int], pause: Callable[[], object]) -> Sequence[int]:
         """Chunk-relative positions (ascending) of the papers holding any of ``words``
-        (ids)."""
+        (ids); ``pause()`` is called between blocks of words."""
         ids, offsets, positions = self.words, self.offsets, self.positions
         size = len(ids)
         runs = []
-        for word in words:
+        for n, word in enumerate(words):
+            if not n % _LOOKUPS_BETWEEN_PAUSES:
+                pause()
             k = bisect_left(ids, word)
             if k < size and ids[k] == word:
                 runs.append(positions[offsets[k] : offsets[k + 1]])
         if len(runs) == 1:
             return runs[0]
         hits: set[int] = set()
-        for run in runs:
+        for n, run in enumerate(runs):
+            if not n % _LOOKUPS_BETWEEN_PAUSES:
+                pause()
             hits.update(run)
         return sorted(hits)
 
@@ -197,7 +202,7 @@ class WordIndex:
             return known
         # words of the blocks added since (ids above those already found): a copy, as
         # other threads may be reading the array cached
-        found = _find(needle.encode(*_UTF8), blocks[done:], array("i", known))
+        found = _find(needle.encode(*_UTF8), blocks[done:], array("i", known), self._columns.pause)
         with self._lock:
             self._needles[needle] = (len(blocks), found)
             while len(self._needles) > _NEEDLES_KEPT:
@@ -231,7 +236,7 @@ class WordIndex:
             words = self.words_containing(part)
             if words is None or len(words) * WORD_COST > len(survivors):
                 continue
-            hits = postings.papers(words)
+            hits = postings.papers(words, self._columns.pause)
             if len(survivors) == whole:  # the whole chunk: the hits are the answer
                 narrowed = list(map(offset.__add__, hits))
             else:
@@ -254,12 +259,15 @@ def _ascending(ids: array[int], first: int) -> list[int]:
     return order
 
 
-def _find(needle: bytes, blocks: Sequence[_Block], found: array[int]) -> array[int] | None:
+def _find(
+    needle: bytes, blocks: Sequence[_Block], found: array[int], pause: Callable[[], object]
+) -> array[int] | None:
     """``found`` extended with the ids of the words of ``blocks`` containing ``needle``;
-    None if that makes more than :data:`MAX_WORDS`."""
+    None if that makes more than :data:`MAX_WORDS`. ``pause()`` is called now and then."""
     if len(needle) <= 2 and sum(block.text.count(needle) for block in blocks) > MAX_WORDS:
         return None  # a letter or two: counted in C rather than found word by word
     for block in blocks:
+        pause()
         text, starts, first = block.text, block.starts, block.first
         find = text.find
         at = find(needle)
@@ -268,5 +276,7 @@ def _find(needle: bytes, blocks: Sequence[_Block], found: array[int]) -> array[i
             found.append(first + word)
             if len(found) > MAX_WORDS:
                 return None
+            if not len(found) % _LOOKUPS_BETWEEN_PAUSES:
+                pause()
             at = find(needle, starts[word + 1])
     return found

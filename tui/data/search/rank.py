@@ -26,7 +26,7 @@ approximately, see :meth:`Scorer.rank`.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -39,6 +39,13 @@ ABSTRACT_TIERS = (1, 3)
 _WHOLE, _START, _INSIDE = 1.0, 0.85, 0.6
 _ABSTRACT = 0.5
 _TRIES = 4
+_SCORED_AT_ONCE = 256
+"""Papers scored between two pauses (about half a millisecond)."""
+_BUCKETED_AT_ONCE = 4096
+
+
+def _no_pause() -> None:
+    return None
 
 
 def band_score(tier: int, similarity: float) -> float:
@@ -119,33 +126,43 @@ class Scorer:
         keys: tuple[Sequence[str], Sequence[str]],
         positions: Sequence[int],
         tier: int = 0,
+        pause: Callable[[], object] = _no_pause,
     ) -> Sequence[int]:
         """``positions`` best first.
 
         Up to :data:`RANK_CAP` papers are scored; of a larger set (up to
         :data:`PARTIAL_CAP`) the :data:`RANK_CAP` shortest titles are scored and put first,
         the rest follow shortest title first; a still larger set keeps corpus order.
+        ``pause()`` is called between blocks of the work.
         """
         if not self.words or len(positions) > PARTIAL_CAP:
             return positions
         titles, abstracts = keys
         rest: list[int] = []
         if len(positions) > RANK_CAP:
-            by_length = _by_length(title_lengths(titles), positions)
+            by_length = _by_length(title_lengths(titles), positions, pause)
             positions, rest = by_length[:RANK_CAP], by_length[RANK_CAP:]
         similarity = self.similarity
-        scores = [similarity(titles[p], abstracts[p], tier) for p in positions]
+        scores: list[float] = []
+        for at in range(0, len(positions), _SCORED_AT_ONCE):
+            pause()
+            block = positions[at : at + _SCORED_AT_ONCE]
+            scores += [similarity(titles[p], abstracts[p], tier) for p in block]
         order = sorted(range(len(positions)), key=scores.__getitem__, reverse=True)
         ranked = [positions[k] for k in order]
         ranked += rest
         return ranked
 
 
-def _by_length(lengths: array[int], positions: Sequence[int]) -> list[int]:
+def _by_length(
+    lengths: array[int], positions: Sequence[int], pause: Callable[[], object]
+) -> list[int]:
     """``positions`` by title length, shortest first (stable; a bucket pass, so the
     interpreter lock is never held long)."""
     buckets: dict[int, list[int]] = {}
-    for position in positions:
+    for k, position in enumerate(positions):
+        if not k % _BUCKETED_AT_ONCE:
+            pause()
         size = lengths[position]
         bucket = buckets.get(size)
         if bucket is None:

@@ -9,10 +9,21 @@ columns directly, so indexing a table never materialises a paper.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import NamedTuple, overload
 
 from ..models import Paper, PaperDate, SourceRef
 from ..text import find_urls
+
+
+class Listing(NamedTuple):
+    """What the results list shows of a paper (a :class:`~tui.data.models.Listed`), read
+    from the columns without building the paper (nor reading its abstract)."""
+
+    id: str
+    title: str
+    date: PaperDate | None
+    upvotes: int | None
+    authors: int | None
 
 
 class PaperTable(Sequence[Paper]):
@@ -77,6 +88,16 @@ class PaperTable(Sequence[Paper]):
 
     def __iter__(self) -> Iterator[Paper]:
         return (self._paper(i) for i in range(len(self)))
+
+    def listing(self, index: int) -> Listing:
+        """What the results list shows of paper ``index`` (cheaper than ``table[index]``)."""
+        return Listing(
+            self.ids[index],
+            self.titles[index],
+            self.date(index),
+            self.upvotes[index],
+            self.authors[index],
+        )
 
     def date(self, index: int) -> PaperDate | None:
         """The date of paper ``index`` (``None`` when it has none)."""

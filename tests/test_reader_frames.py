@@ -1,0 +1,80 @@
+"""Frames first: the reader's background work gives way to the screen (tui/screens/frames.py
+and the search index's pause points)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from app_support import make_app, settle, titles_listed
+
+from benchmarks.corpus import generate_table
+from tui.data.search import SearchIndex
+from tui.data.search.columns import BLOCK
+from tui.screens import frames
+
+QUERIES = ("language models", "lang", "atention", "trnsfrmr", "abstract:benchmark", "/mod.l/")
+
+
+def test_searches_pause_between_blocks_of_work_and_find_the_same() -> None:
+    table = generate_table(6 * BLOCK, seed=4)
+    pauses: list[float] = []
+    paused = SearchIndex(table, pause=lambda: pauses.append(time.monotonic()))
+    plain = SearchIndex(table)
+    assert paused.warm()
+    assert len(pauses) >= 5, "building the abstract keys never paused"
+    plain.warm()
+    for query in QUERIES:
+        pauses.clear()
+        found = paused.search(query)
+        assert list(found.indices) == list(plain.search(query).indices)
+        assert len(pauses) >= 5, f"searching {query!r} over {len(table):,} papers never paused"
+
+
+def test_background_work_waits_while_a_frame_is_composed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frames, "STEP_ASIDE_AT_MOST", 10.0)
+    order: list[str] = []
+    waiting = threading.Event()
+
+    def background() -> None:
+        waiting.set()
+        frames.step_aside()
+        order.append("background step")
+
+    with frames.composing():
+        thread = threading.Thread(target=background)
+        thread.start()
+        assert waiting.wait(10)
+        time.sleep(0.05)
+        order.append("frame")
+    thread.join(10)
+    assert order == ["frame", "background step"]
+    frames.step_aside()  # no frame: returns at once
+
+
+async def test_a_small_corpus_shows_a_keys_first_results_without_the_worker(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a small corpus the first stage of a search is found with the key (the frame that
+    shows the letter shows its results); a worker thread goes on with the later stages."""
+    release = threading.Event()
+    stages = SearchIndex.search_stages
+
+    def stalled_off_the_ui_thread(self: SearchIndex, query: str, **options: object):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(10)  # a worker thread is stuck before finding anything
+        yield from stages(self, query, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "search_stages", stalled_off_the_ui_thread)
+    app = make_app(corpus)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await settle(pilot)
+            await pilot.press("slash", *"zebra")
+            assert screen.result is not None and screen.result.query == "zebra"
+            assert titles_listed(screen) == ["Zebra: Counting Stripes with Transformers"]
+            release.set()
+    finally:
+        release.set()
