@@ -78,3 +78,37 @@ async def test_a_small_corpus_shows_a_keys_first_results_without_the_worker(
             release.set()
     finally:
         release.set()
+
+
+async def test_changes_drawn_apart_draw_what_the_whole_box_would(corpus: Path) -> None:
+    """The list (left) and the status line (bottom) changing together are drawn apart, not
+    by redrawing every widget in the box around them; the screen gets the same cells."""
+    from textual._compositor import ChopsUpdate, Compositor
+
+    from tui.widgets.status_bar import StatusBar
+
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash", *"graph")
+        screen = await settle(pilot)
+        compositor = screen._compositor
+        changed = {screen.paper_list, screen.query_one(StatusBar)}
+        for widget in changed:
+            widget.refresh()
+        compositor.update_widgets(changed)
+        regions = set(compositor._dirty_regions)
+        assert len(regions) >= 2
+        apart = Compositor.render_partial_update(compositor)
+        compositor._dirty_regions.update(regions)
+        whole = Compositor.render_partial_update.original(compositor)  # type: ignore[attr-defined]
+        assert isinstance(apart, ChopsUpdate) and isinstance(whole, ChopsUpdate)
+        assert apart.spans == whole.spans
+        compared = 0
+        for y, x1, x2 in whole.spans:
+            for x, strip in whole.chops[y].items():
+                if strip is not None and x1 <= x < x2:
+                    drawn = apart.chops[y].get(x)
+                    assert drawn is not None and drawn.text == strip.text, (y, x)
+                    compared += 1
+        assert compared >= 30

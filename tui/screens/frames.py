@@ -15,6 +15,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.strip import Strip
 
 SWITCH_INTERVAL = 0.001
 """Seconds a thread waiting for the interpreter lets the running one go on (CPython: 0.005)."""
@@ -47,3 +51,68 @@ def step_aside() -> None:
     UI thread itself: return at once)."""
     if threading.current_thread() is not _ui_thread:
         _idle.wait(STEP_ASIDE_AT_MOST)
+
+
+def draw_changes_apart() -> None:
+    """Make Textual's compositor draw each group of changed regions on its own.
+
+    Textual (8.2.8) draws a frame's changes by rendering every widget inside the box around
+    all of them: the results list (left) and the status line (bottom, full width) changing
+    together redraw the detail pane and every scrollbar too, some 3 ms of a 10 ms frame.
+    Drawn apart, only the widgets in each changed region render. Regions whose box adds
+    nothing to their own areas (the rows of one widget) are still drawn together. Installed
+    once; skipped if Textual's compositor no longer looks as expected.
+    """
+    from textual._compositor import ChopsUpdate, Compositor
+    from textual.geometry import Region
+
+    original = Compositor.render_partial_update
+    if getattr(original, "apart", False) or not all(
+        hasattr(Compositor, name) for name in ("_render_chops", "_regions_to_spans", "cuts")
+    ):
+        return
+
+    def render_partial_update(self: Compositor) -> ChopsUpdate | None:
+        dirty = getattr(self, "_dirty_regions", None)
+        if not isinstance(dirty, set) or len(dirty) < 2:
+            return original(self)
+        groups = _groups(dirty)
+        if len(groups) < 2:
+            return original(self)
+        screen = self.size.region
+        regions = dirty.copy()
+        dirty.clear()
+        spans = list(self._regions_to_spans(regions))
+        is_rendered_line = {y for y, _, _ in spans}.__contains__
+        ends = [cuts[1:] for cuts in self.cuts]
+        chops: list[dict[int, Strip | None]] = [dict.fromkeys(cuts[:-1]) for cuts in self.cuts]
+        for group in groups:
+            crop = group.intersection(screen)
+            if not crop:
+                continue
+            # a group's render is right within its own box only (a widget behind the
+            # others, such as the screen, draws beyond it): take the chops that cross it
+            drawn = self._render_chops(crop, is_rendered_line)
+            left, right = crop.x, crop.right
+            for y in crop.line_range:
+                line = chops[y]
+                for (x, strip), end in zip(drawn[y].items(), ends[y], strict=False):
+                    if strip is not None and end > left and x < right and line.get(x) is None:
+                        line[x] = strip
+        return ChopsUpdate(chops, spans, ends)
+
+    def _groups(regions: set[Region]) -> list[Region]:
+        groups: list[Region] = []
+        for region in sorted(regions, key=lambda region: (region.y, region.x)):
+            for k, group in enumerate(groups):
+                union = group.union(region)
+                if union.area <= group.area + region.area:
+                    groups[k] = union
+                    break
+            else:
+                groups.append(region)
+        return groups
+
+    render_partial_update.apart = True  # type: ignore[attr-defined]
+    render_partial_update.original = original  # type: ignore[attr-defined]
+    Compositor.render_partial_update = render_partial_update  # type: ignore[method-assign]

@@ -392,6 +392,7 @@ class MainScreen(Screen[None]):
         drawn (their threads would hold the interpreter lock while the frame is built)."""
         self._collector.start()  # before the first frame, which a full pass would delay
         frames.shorten_time_slices()
+        frames.draw_changes_apart()
         self.paper_list.set_placeholder(display.list_placeholder(["Loading papers…"]))
         self.detail.set_placeholder(Content(""))
         self._update_layout()

@@ -26,6 +26,8 @@ from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
+    from textual.style import Style as VisualStyle
+
     from ..data.models import Listed, Paper
 
 _K = TypeVar("_K")
@@ -131,7 +133,9 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._marker: Marker | None = None
         self._cursor = 0
         self._generation = 0
-        self._cache: dict[tuple[int, bool, int, int, int, Spans], Strip] = {}
+        self._cache: dict[tuple[int, VisualStyle | None, int, int, int, Spans], Strip] = {}
+        self._looks: tuple[VisualStyle, RowStyles] | None = None
+        self._restyled = True
         self._versions: dict[int, int] = {}  # bumped by refresh_paper: a new cache key
         self._placeholder: Content = Content("")
         self._styles: RowStyles | None = None
@@ -348,18 +352,26 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._styles = None
 
     def notify_style_update(self) -> None:
-        """The theme or the CSS changed: styles are baked into cached rows."""
-        self._invalidate()
+        """The theme, the CSS or the focus changed: styles are baked into cached rows, so
+        they are dropped if the styles rows are drawn with changed (the cursor row's style
+        is part of its cache key: focus alone redraws that row only)."""
         super().notify_style_update()
+        self._styles = None
+        self._restyled = True  # compared when next drawn (the styles may not be ready now)
+
+    def _check_looks(self) -> None:
+        self._restyled = False
+        looks = (self.visual_style, self._row_styles())
+        if looks != self._looks:
+            self._looks = looks
+            self._invalidate()
 
     def on_focus(self) -> None:
         """The cursor row looks different when the list has focus."""
-        self._invalidate()
         self.refresh()
 
     def on_blur(self) -> None:
         """The cursor row looks different when the list has focus."""
-        self._invalidate()
         self.refresh()
 
     def _row_styles(self) -> RowStyles:
@@ -377,6 +389,8 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         if self._after_drawn and not self._drawn_due:
             self._drawn_due = True
             self.call_later(self._drawn)  # runs once this frame is drawn
+        if self._restyled:
+            self._check_looks()
         width = self.scrollable_content_region.width
         row = round(self.scroll_offset.y) + y
         if not self._rows:
@@ -388,9 +402,9 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
     def _row_strip(self, row: int, width: int) -> Strip:
         """Row ``row`` of the result drawn ``width`` cells wide (kept for redrawing)."""
         position = self._rows[row]
-        is_cursor = row == self._cursor
+        cursor = self.get_visual_style("paper-list--cursor") if row == self._cursor else None
         spans = tuple(self._spans(position))  # a row shown again with the same spans is kept
-        key = (position, is_cursor, width, self._generation, self._versions.get(position, 0), spans)
+        key = (position, cursor, width, self._generation, self._versions.get(position, 0), spans)
         strip = self._cache.get(key)
         if strip is None:
             paper = self._listed(position)
@@ -398,7 +412,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             content = display.list_row(
                 paper, width, spans=spans, mark=mark, styles=self._row_styles()
             )
-            base = self.get_visual_style("paper-list--cursor") if is_cursor else self.visual_style
+            base = cursor or self.visual_style
             strip = Strip(content.render_segments(base), content.cell_length)
             strip = strip.extend_cell_length(width, base.rich_style).crop(0, width)
             _keep(self._cache, key, strip, ROWS_KEPT)
