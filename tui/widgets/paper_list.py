@@ -43,6 +43,10 @@ Marker = Callable[["Listed"], RowMark]
 ROWS_KEPT = 1024
 """Drawn rows kept for redrawing (cursor moves, scrolling back); then they are dropped."""
 
+AFTER_FRAME = 0.001
+"""Seconds after a frame that draws the list its :meth:`PaperList.call_after_drawn` work runs:
+not in the same turn of the event loop, so a key pressed meanwhile is handled first."""
+
 DRAWN_WAIT = 0.1
 """Seconds :meth:`PaperList.call_after_drawn` waits for a frame before calling anyway."""
 
@@ -388,7 +392,10 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         """Draw one visible line: a row of the result, or a line of the placeholder."""
         if self._after_drawn and not self._drawn_due:
             self._drawn_due = True
-            self.call_later(self._drawn)  # runs once this frame is drawn
+            # once this frame is out, behind what already waits (a key, the screen's timers)
+            if self._drawn_timer is not None:
+                self._drawn_timer.stop()
+            self._drawn_timer = self.set_timer(AFTER_FRAME, self._drawn)
         if self._restyled:
             self._check_looks()
         width = self.scrollable_content_region.width
