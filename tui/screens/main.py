@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -565,16 +565,16 @@ class MainScreen(Screen[None]):
             library=library,
             cancelled=partial(self._stale, generation),
         )
-        progress: tuple[MainScreen.SearchProgressed | None, Sequence[int]] = (None, ())
+        shown: MainScreen.SearchProgressed | None = None
         if len(self.papers) <= INLINE_PAPERS and index.columns.words.ready:
             deadline = monotonic() + INLINE_TIME
             for result in stages:
-                progress = self._progress(generation, result, page)
+                shown = self._progress(generation, result, page)
                 if result.complete or monotonic() > deadline:
                     break
-            if progress[0] is not None:
-                self._search_progressed(progress[0])
-        self._run_search(index, generation, stages, query, page, library, progress)
+            if shown is not None:
+                self._search_progressed(shown)
+        self._run_search(index, generation, stages, query, page, library, shown)
 
     def _stale(self, generation: int) -> bool:
         """Between two steps of a search: whether a newer one has started (a background
@@ -582,12 +582,10 @@ class MainScreen(Screen[None]):
         frames.step_aside()
         return self._generation != generation
 
-    def _progress(
-        self, generation: int, result: SearchResult, page: int
-    ) -> tuple[SearchProgressed, Sequence[int]]:
-        """The message that shows ``result``, and the positions to explain once it is drawn."""
+    def _progress(self, generation: int, result: SearchResult, page: int) -> SearchProgressed:
+        """The message that shows ``result`` (with the positions to explain once drawn)."""
         explaining = result.indices[:page] if result.query.strip() and result.complete else ()
-        return self.SearchProgressed(generation, result, explaining), explaining
+        return self.SearchProgressed(generation, result, explaining)
 
     @work(thread=True, exclusive=True, group="search")
     def _run_search(
@@ -598,10 +596,10 @@ class MainScreen(Screen[None]):
         query: str,
         page: int,
         library: LibraryView | None,
-        progress: tuple[SearchProgressed | None, Sequence[int]],
+        shown: SearchProgressed | None,
     ) -> None:
         """Post each later stage of the search as soon as it is found; stop as soon as a
-        newer search starts (``progress`` is the stage already shown, if any).
+        newer search starts (``shown`` is the stage already shown, if any).
 
         Once the complete result is on screen, the worker explains where the query matched
         its first ``page`` papers and posts the spans, which redraw those rows (until then
@@ -610,23 +608,17 @@ class MainScreen(Screen[None]):
         two threads share the interpreter lock.
         """
         worker = get_current_worker()
-        shown, explaining = progress
         for result in stages:
             if worker.is_cancelled:
                 return
-            shown, explaining = self._progress(generation, result, page)
+            shown = self._progress(generation, result, page)
             self.post_message(shown)
-        if not explaining or shown is None:
+        if shown is None or not shown.explaining:
             return
         shown.drawn.wait(DRAW_WAIT)
-        found: dict[int, FieldSpans] = {}
-        for position in explaining:
-            frames.step_aside()
-            if worker.is_cancelled:
-                return
-            match = index.explain(query, position, library=library)
-            found[position] = match.spans if match is not None else {}
-        self.post_message(self.SearchExplained(generation, query, found))
+        found = _explained(index, query, shown.explaining, library, lambda: worker.is_cancelled)
+        if found is not None:
+            self.post_message(self.SearchExplained(generation, query, found))
 
     @on(SearchProgressed)
     def _search_progressed(self, message: SearchProgressed) -> None:
@@ -701,15 +693,13 @@ class MainScreen(Screen[None]):
         positions: list[int],
         library: LibraryView | None,
     ) -> None:
-        """Explain why each paper matches, for the rows on screen and the detail pane."""
-        found: dict[int, FieldSpans] = {}
-        for position in positions:
-            frames.step_aside()
-            if generation != self._highlights.generation:
-                return  # the query changed: these spans are no longer wanted
-            match = index.explain(query, position, library=library)
-            found[position] = match.spans if match is not None else {}
-        self.post_message(self.MatchesExplained(generation, found))
+        """Explain why each paper matches, for the rows on screen and the detail pane
+        (dropped if the query changes meanwhile: these spans are no longer wanted)."""
+        found = _explained(
+            index, query, positions, library, lambda: generation != self._highlights.generation
+        )
+        if found is not None:
+            self.post_message(self.MatchesExplained(generation, found))
 
     @on(MatchesExplained)
     def _matches_explained(self, message: MatchesExplained) -> None:
@@ -1345,6 +1335,25 @@ def _undo(store: LibraryStore) -> str | None:
 
 def _redo(store: LibraryStore) -> str | None:
     return store.redo() or "Nothing to redo."
+
+
+def _explained(
+    index: SearchIndex,
+    query: str,
+    positions: Sequence[int],
+    library: LibraryView | None,
+    stopped: Callable[[], bool],
+) -> dict[int, FieldSpans] | None:
+    """Where ``query`` matched each paper of ``positions`` (in a worker, stepping aside for
+    frames); None if ``stopped()`` first."""
+    found: dict[int, FieldSpans] = {}
+    for position in positions:
+        frames.step_aside()
+        if stopped():
+            return None
+        match = index.explain(query, position, library=library)
+        found[position] = match.spans if match is not None else {}
+    return found
 
 
 def _size(path: Path) -> int:

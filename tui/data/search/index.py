@@ -447,7 +447,7 @@ class _Run:
             columns = self.index.columns
             abstracts = columns.abstract_keys if tier in ABSTRACT_TIERS else _NO_ABSTRACTS
             ranked = _scorer(self.plan).rank(
-                (columns.title_keys, abstracts), fresh, tier, columns.pause
+                (columns.title_keys, abstracts), fresh, tier, pause=columns.pause
             )
             fresh = ranked if isinstance(ranked, array) else array("i", ranked)
         self.tiers[tier] = fresh

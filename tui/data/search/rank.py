@@ -44,10 +44,6 @@ _SCORED_AT_ONCE = 256
 _BUCKETED_AT_ONCE = 4096
 
 
-def _no_pause() -> None:
-    return None
-
-
 def band_score(tier: int, similarity: float) -> float:
     """The 0-100 score of a match in ``tier`` whose similarity is ``similarity`` (0-100)."""
     return round((TIERS - 1 - tier) * TIER_WIDTH + similarity / TIERS, 2)
@@ -126,7 +122,8 @@ class Scorer:
         keys: tuple[Sequence[str], Sequence[str]],
         positions: Sequence[int],
         tier: int = 0,
-        pause: Callable[[], object] = _no_pause,
+        *,
+        pause: Callable[[], object],
     ) -> Sequence[int]:
         """``positions`` best first.
 
