@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from app_support import make_app, settle, write_corpus
+from rich.cells import cell_len
 from textual.binding import Binding
 
 from tui.app import PaperviewApp
 from tui.cli import main
-from tui.screens.help import binding_owners, key_sections, keys_markdown
+from tui.screens.help import HelpScreen, binding_owners, key_sections, keys_markdown
+from tui.widgets.key_bar import KeyBar
 
 KEYS_DOC = Path(__file__).resolve().parent.parent / "docs" / "keys.md"
 
@@ -120,3 +123,44 @@ def test_the_app_module_defers_the_data_layer_to_the_loading_worker() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def key_bar_line(app: PaperviewApp) -> str:
+    return app.screen.query_one(KeyBar).render().plain
+
+
+def key_offset(app: PaperviewApp, label: str) -> tuple[int, int]:
+    line = key_bar_line(app)
+    return (cell_len(line[: line.index(label)]) + 1, 0)
+
+
+async def test_the_key_bar_follows_the_focus_and_a_click_presses_a_key(tmp_path: Path) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        screen.paper_list.focus()
+        await pilot.pause()
+        assert "⏎ Read" in key_bar_line(app)
+        assert key_bar_line(app).rstrip().endswith("^p Commands")
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "esc Back" in key_bar_line(app)
+        assert "⏎ Read" not in key_bar_line(app)
+        await pilot.hover(KeyBar, offset=key_offset(app, "esc Back"))
+        assert app.screen.query_one(KeyBar).tooltip
+        await pilot.click(KeyBar, offset=key_offset(app, "esc Back"))
+        await pilot.pause()
+        assert app.focused is screen.paper_list
+        await pilot.click(KeyBar, offset=key_offset(app, "? Help"))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_key_bar_shows_remapped_keys(tmp_path: Path) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.update_keymap({"help": "f1"})
+        await pilot.pause()
+        assert "f1 Help" in key_bar_line(app)
+        assert "? Help" not in key_bar_line(app)

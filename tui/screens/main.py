@@ -25,11 +25,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from .. import display
 from ..display import NO_SPANS, Spans
+from ..widgets.key_bar import KeyBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.search_bar import SearchBar
@@ -362,7 +363,7 @@ class MainScreen(Screen[None]):
             yield PaperList(id="results")
             yield PaperDetail(id="detail")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     @property
     def papers(self) -> Sequence[Paper]:
