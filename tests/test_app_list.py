@@ -8,9 +8,13 @@ from pathlib import PurePath
 from typing import ClassVar, overload
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual import events, on
 from textual.app import App, ComposeResult
 from textual.content import Content
+from textual.geometry import Region
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
 from tui.app import style_sheets
@@ -18,6 +22,7 @@ from tui.data.models import Listed, Paper, PaperDate, SourceRef
 from tui.display import RowMark
 from tui.screens.idle import untie_drawn_lines
 from tui.widgets.paper_list import PaperList
+from tui.widgets.scrollbar import thumb
 
 
 def make_paper(i: int) -> Paper:
@@ -280,3 +285,64 @@ async def test_a_table_is_listed_without_building_its_papers(
         assert table.titles[paper_list.position][:40] in line_text(
             paper_list, paper_list.cursor_row - round(paper_list.scroll_offset.y)
         )
+
+
+def thumb_rows(paper_list: PaperList) -> list[int]:
+    """The lines of the list's scrollbar where its thumb is drawn (the grab handle)."""
+    bar = paper_list.vertical_scrollbar
+    strips = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+    return [
+        y
+        for y, strip in enumerate(strips)
+        if any(s.style and s.style.meta.get("@mouse.down") == "grab" for s in strip)
+    ]
+
+
+async def test_the_scrollbar_thumb_follows_the_cursor_and_the_result() -> None:
+    app = ListApp([make_paper(i) for i in range(2_000)], range(2_000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        height = paper_list.vertical_scrollbar.size.height
+        assert thumb_rows(paper_list) == [0]
+        await pilot.press("G")
+        await pilot.pause()
+        assert thumb_rows(paper_list) == [height - 1]
+        paper_list.show(app.papers, range(1_900))  # a smaller result: back to the top
+        await pilot.pause()
+        assert thumb_rows(paper_list) == [0]
+        paper_list.show(app.papers, range(3 * height))  # a thumb a third of the bar
+        await pilot.pause()
+        assert thumb_rows(paper_list) == list(range(height // 3 + (height % 3 > 0)))
+        paper_list.show(app.papers, range(5))  # everything fits: no thumb
+        await pilot.pause()
+        assert thumb_rows(paper_list) == []
+
+
+@given(
+    size=st.integers(1, 60),
+    virtual=st.integers(0, 5_000),
+    window=st.integers(0, 80),
+    position=st.integers(0, 40_000).map(lambda eighths: eighths / 8),
+    other=st.tuples(st.integers(0, 5_000), st.integers(0, 80), st.integers(0, 40_000)),
+)
+def test_the_scrollbar_repaints_exactly_when_its_cells_change(
+    size: int, virtual: int, window: int, position: float, other: tuple[int, int, int]
+) -> None:
+    """``thumb`` (what decides a repaint) is equal exactly when Textual draws the same bar."""
+
+    def drawn(virtual: int, window: int, position: float) -> tuple[tuple[int, ...], object]:
+        position = min(position, max(0, virtual - window))  # as a scrolled widget keeps it
+        cells = ScrollBarRender.render_bar(
+            size=size,
+            virtual_size=virtual,
+            window_size=window if window < virtual else 0,
+            position=position,
+        )
+        return thumb(size, virtual, window, position, len(ScrollBarRender.VERTICAL_BARS)), [
+            (segment.text, segment.style) for segment in cells.segments
+        ]
+
+    first = drawn(virtual, window, position)
+    second = drawn(other[0], other[1], other[2] / 8)
+    assert (first[0] == second[0]) == (first[1] == second[1])

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 from app_support import make_app, settle, titles_listed
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.color import Color
+from textual.content import Content, Span
+from textual.style import Style as VisualStyle
 
 from benchmarks.corpus import generate_table
 from tui.data.search import SearchIndex
 from tui.data.search.columns import BLOCK
 from tui.screens import frames
+from tui.widgets.segments import SegmentRenderer
 
 QUERIES = ("language models", "lang", "atention", "trnsfrmr", "abstract:benchmark", "/mod.l/")
 
@@ -112,3 +118,60 @@ async def test_changes_drawn_apart_draw_what_the_whole_box_would(corpus: Path) -
                     assert drawn is not None and drawn.text == strip.text, (y, x)
                     compared += 1
         assert compared >= 30
+
+
+async def test_lines_put_together_are_the_lines_textual_draws(corpus: Path) -> None:
+    """The list and the detail pane put their content lines together from parts
+    (tui/widgets/quick_lines.py): cell for cell and style for style what Textual's own
+    drawing gives, focused or not, in a dark, a light and an ANSI theme."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash", *"graph")
+        screen = await settle(pilot)
+        widgets = (screen.paper_list, screen.detail)
+        checked = 0
+        for theme in ("textual-dark", "textual-light", "ansi-dark"):
+            app.theme = theme
+            for focused in widgets:
+                focused.focus()
+                await pilot.press("j")
+                await pilot.pause()
+                for widget in widgets:
+                    whole = Region(0, 0, *widget.outer_size)
+                    quick = widget.render_lines(whole)
+                    usual = Widget.render_lines(widget, whole)
+                    assert quick == usual, (theme, type(widget).__name__)
+                    checked += 1
+        assert checked == 12
+        assert screen.paper_list.quick_misses == screen.detail.quick_misses == 0
+
+
+STYLES = (
+    VisualStyle(bold=True),
+    VisualStyle(foreground=Color.parse("red"), underline=True),
+    VisualStyle(background=Color.parse("#203040"), italic=True),
+    VisualStyle.from_meta({"@click": "app.open('https://arxiv.org')"}),
+)
+
+
+@given(
+    text=st.text(alphabet="ab [/]é👤\t", max_size=30),
+    spans=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.sampled_from(STYLES)), max_size=6
+    ),
+    base=st.sampled_from((VisualStyle(), *STYLES)),
+)
+def test_segments_are_those_textual_renders(
+    text: str, spans: list[tuple[int, int, VisualStyle]], base: VisualStyle
+) -> None:
+    renderer = SegmentRenderer()
+    size = len(text)  # spans as the widgets make them: inside the text, start <= end
+    content = Content(
+        text, [Span(min(a, b, size), min(max(a, b), size), style) for a, b, style in spans]
+    )
+    assert renderer.render(content, base) == content.render_segments(base)
+    assert renderer.render(content, base) == content.render_segments(base)  # from the cache

@@ -13,19 +13,23 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import display
 from ..display import DetailStyles, Spans
+from .quick_lines import QuickLines
+from .scrollbar import SteadyScrollView
+from .segments import SegmentRenderer
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
+    from textual.style import Style as VisualStyle
+
     from ..data.library import Annotation
     from ..data.models import Paper
 
 
-class PaperDetail(ScrollView, can_focus=True, inherit_bindings=False):
+class PaperDetail(QuickLines, SteadyScrollView, can_focus=True, inherit_bindings=False):
     """Everything about the selected paper; the abstract exactly as read."""
 
     HELP = """
@@ -73,6 +77,9 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         self._content = Content("")
         self._lines: list[Content] = []
         self._wrapped_width = -1
+        self._segments = SegmentRenderer()
+        self._strips: dict[tuple[int, int, VisualStyle], Strip] = {}
+        """Lines drawn from ``_lines`` (at a width, over a style), kept for redrawing."""
 
     @property
     def spans(self) -> Mapping[str, Spans]:
@@ -140,24 +147,35 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         self.refresh()
 
     def _wrap(self) -> None:
-        width = self.scrollable_content_region.width
+        width, _ = self.line_geometry()
         if width <= 0 or width == self._wrapped_width:
             return
         self._wrapped_width = width
         self._lines = self._content.wrap(width) if self._content else []
+        self._strips = {}
         set_virtual_height(self, len(self._lines))
+
+    def quick_line(self, y: int) -> bool:
+        """Lines of the paper are drawn quickly (:mod:`.quick_lines`)."""
+        self._wrap()
+        return self.line_geometry()[1] + y < len(self._lines)
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line of the wrapped paper."""
         self._wrap()
-        width = self.scrollable_content_region.width
+        width, top = self.line_geometry()
         style = self.visual_style
-        row = round(self.scroll_offset.y) + y
+        row = top + y
         if row >= len(self._lines):
             return Strip.blank(width, style.rich_style)
-        line = self._lines[row]
-        strip = Strip(line.render_segments(style), line.cell_length)
-        return strip.extend_cell_length(width, style.rich_style).crop(0, width)
+        key = (row, width, style)
+        strip = self._strips.get(key)
+        if strip is None:
+            line = self._lines[row]
+            strip = Strip(self._segments.render(line, style), line.cell_length)
+            strip = strip.extend_cell_length(width, style.rich_style).crop(0, width)
+            self._strips[key] = strip
+        return strip
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """As tall as the wrapped paper (the pane usually fixes its own height)."""

@@ -17,12 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import clamp
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from .. import display
 from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
+from .quick_lines import QuickLines
+from .scrollbar import SteadyScrollView
+from .segments import SegmentRenderer
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def _keep(cache: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
     return value
 
 
-class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+class PaperList(QuickLines, SteadyScrollView, can_focus=True, inherit_bindings=False):
     """The papers of the current result, one line each, with a cursor."""
 
     HELP = """
@@ -131,6 +133,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._segments = SegmentRenderer()
         self._papers: Sequence[Paper] = ()
         self._rows: Sequence[int] = ()
         self._spans: SpanSource = _no_spans
@@ -388,6 +391,10 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             )
         return self._styles
 
+    def quick_line(self, y: int) -> bool:
+        """Rows are drawn quickly (:mod:`.quick_lines`); the placeholder the usual way."""
+        return self.line_geometry()[1] + y < len(self._rows)
+
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a row of the result, or a line of the placeholder."""
         if self._after_drawn and not self._drawn_due:
@@ -398,8 +405,8 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             self._drawn_timer = self.set_timer(AFTER_FRAME, self._drawn)
         if self._restyled:
             self._check_looks()
-        width = self.scrollable_content_region.width
-        row = round(self.scroll_offset.y) + y
+        width, top = self.line_geometry()
+        row = top + y
         if not self._rows:
             return self._placeholder_line(y, width)
         if row >= len(self._rows):
@@ -420,7 +427,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
                 paper, width, spans=spans, mark=mark, styles=self._row_styles()
             )
             base = cursor or self.visual_style
-            strip = Strip(content.render_segments(base), content.cell_length)
+            strip = Strip(self._segments.render(content, base), content.cell_length)
             strip = strip.extend_cell_length(width, base.rich_style).crop(0, width)
             _keep(self._cache, key, strip, ROWS_KEPT)
         return strip
