@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.app import style_sheets
 from tui.data.models import Listed, Paper, PaperDate, SourceRef
@@ -346,3 +347,22 @@ def test_the_scrollbar_repaints_exactly_when_its_cells_change(
     first = drawn(virtual, window, position)
     second = drawn(other[0], other[1], other[2] / 8)
     assert (first[0] == second[0]) == (first[1] == second[1])
+
+
+async def test_rows_drawn_before_the_frame_are_the_rows_the_frame_shows() -> None:
+    """A new result is drawn early (its own turn of the event loop); that is not a frame:
+    work waiting for the list to be on screen still waits, and the frame shows the rows."""
+    app = ListApp([make_paper(i) for i in range(500)], range(500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        called: list[str] = []
+        paper_list.show(app.papers, range(499, -1, -1))
+        paper_list.call_after_drawn(lambda: called.append("after the frame"))
+        paper_list._draw_early_now()
+        assert not paper_list._drawn_due, "drawing early was taken for a frame"
+        whole = Region(0, 0, *paper_list.outer_size)
+        assert paper_list.render_lines(whole) == Widget.render_lines(paper_list, whole)
+        assert "Paper number 499" in line_text(paper_list, 0)
+        await pilot.pause()
+        assert called == ["after the frame"]

@@ -145,6 +145,7 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         self._wrapped_width = -1
         self._wrap()
         self.refresh()
+        self.draw_early()
 
     def _wrap(self) -> None:
         width, _ = self.line_geometry()

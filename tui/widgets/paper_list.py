@@ -187,6 +187,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self.refresh()
+        self.draw_early()
         self.post_message(self.Highlighted(self, self.position))
 
     def set_placeholder(self, placeholder: Content) -> None:
@@ -397,7 +398,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a row of the result, or a line of the placeholder."""
-        if self._after_drawn and not self._drawn_due:
+        if self._after_drawn and not self._drawn_due and not self.drawing_early:
             self._drawn_due = True
             # once this frame is out, behind what already waits (a key, the screen's timers)
             if self._drawn_timer is not None:

@@ -18,7 +18,11 @@ from __future__ import annotations
 
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
+
+DRAW_EARLY = 0.001
+"""Seconds after a change that :meth:`QuickLines.draw_early` draws the lines."""
 
 QUICK_AT_LEAST = 3
 """Fewer content lines than this are drawn the usual way (the check costs about two lines)."""
@@ -36,6 +40,27 @@ class QuickLines(Widget):
         # line -> (its content strip, the other parts, the line put together)
         self._put_together: dict[int, tuple[Strip, tuple[object, ...], Strip]] = {}
         self._geometry: tuple[int, int] | None = None
+        self._early: Timer | None = None
+        self.drawing_early = False
+        """True while :meth:`draw_early` draws (not a frame: nothing is on screen yet)."""
+
+    def draw_early(self) -> None:
+        """Draw the visible lines in a turn of the event loop of their own, before the next
+        frame, which then finds them drawn (call after the content changed). A key pressed
+        meanwhile is handled between the two, and neither stalls the screen for as long as
+        both together."""
+        if self._early is None:
+            self._early = self.set_timer(DRAW_EARLY, self._draw_early_now)
+
+    def _draw_early_now(self) -> None:
+        self._early = None
+        if not (self.is_mounted and self.display and self.outer_size.area):
+            return
+        self.drawing_early = True
+        try:
+            self.render_lines(Region(0, 0, *self.outer_size))
+        finally:
+            self.drawing_early = False
 
     def line_geometry(self) -> tuple[int, int]:
         """The width of a content line and the first line scrolled into view (asking
