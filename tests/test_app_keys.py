@@ -10,6 +10,8 @@ import pytest
 from app_support import make_app, settle, write_corpus
 from rich.cells import cell_len
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.geometry import Region
 
 from tui.app import PaperviewApp
 from tui.cli import main
@@ -126,7 +128,9 @@ def test_the_app_module_defers_the_data_layer_to_the_loading_worker() -> None:
 
 
 def key_bar_line(app: PaperviewApp) -> str:
-    return app.screen.query_one(KeyBar).render().plain
+    """The key bar as drawn (its repaint included)."""
+    bar = app.screen.query_one(KeyBar)
+    return bar.render_lines(Region(0, 0, *bar.outer_size))[0].text
 
 
 def key_offset(app: PaperviewApp, label: str) -> tuple[int, int]:
@@ -164,3 +168,17 @@ async def test_the_key_bar_shows_remapped_keys(tmp_path: Path) -> None:
         await pilot.pause()
         assert "f1 Help" in key_bar_line(app)
         assert "? Help" not in key_bar_line(app)
+
+
+async def test_a_narrow_key_bar_keeps_the_palette_key_and_whole_keys(tmp_path: Path) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(60, 24)) as pilot:
+        screen = await settle(pilot)
+        screen.paper_list.focus()
+        await pilot.pause()
+        line = key_bar_line(app)
+        assert len(line) == 60 and line.endswith("▏^p Commands ")
+        assert "? Help" not in line and "q Quit" not in line  # no room: left out whole
+        await pilot.click(KeyBar, offset=(line.index("^p") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)  # not the hidden Quit underneath

@@ -19,6 +19,7 @@ from benchmarks.corpus import generate_table
 from tui.data.search import SearchIndex
 from tui.data.search.columns import BLOCK
 from tui.screens import frames
+from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.segments import SegmentRenderer
 
 QUERIES = ("language models", "lang", "atention", "trnsfrmr", "abstract:benchmark", "/mod.l/")
@@ -148,6 +149,22 @@ async def test_lines_put_together_are_the_lines_textual_draws(corpus: Path) -> N
                     checked += 1
         assert checked == 12
         assert screen.paper_list.quick_misses == screen.detail.quick_misses == 0
+        screen.paper_list.focus()
+        await pilot.press("home")  # the paper with a link in its abstract
+        screen = await settle(pilot)
+        detail = screen.detail
+        [row, *_] = [y for y, line in enumerate(detail.lines) if "https://" in line.plain]
+        x = detail.lines[row].plain.index("https://") + 3
+        await pilot.hover(PaperDetail, offset=(x, row + 1))  # +1: the border
+        await pilot.pause()
+        assert detail.hover_style.link_id, "the pointer is not over the link"
+        whole = Region(0, 0, *detail.outer_size)
+        assert detail.render_lines(whole) == Widget.render_lines(detail, whole)
+        await pilot.hover(PaperDetail, offset=(1, 0))  # off the link
+        detail.styles.tint = "red 30%"  # parts that no longer add up
+        await pilot.pause()
+        assert detail.render_lines(whole) == Widget.render_lines(detail, whole)
+        assert detail.quick_misses > 0
 
 
 STYLES = (

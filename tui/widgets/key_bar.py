@@ -26,7 +26,7 @@ class Key(NamedTuple):
     """One key as the bar shows it."""
 
     key: str
-    """The key pressed when it is clicked (the binding's first key)."""
+    """The key pressed when it is clicked (that of the action's first shown binding)."""
     display: str
     """How the key is written (``^p``, ``/``)."""
     description: str
@@ -101,39 +101,49 @@ class KeyBar(Widget, can_focus=False):
         shown = tuple(keys.values())
         if (shown, palette) != (self.keys, self.palette):
             self.keys, self.palette = shown, palette
+            if self._hover not in (*shown, palette):
+                self._hover_over(None)
             self.refresh()
 
     def render(self) -> Content:
-        """The keys, left to right, and the palette's key at the right edge."""
+        """The keys that fit whole, left to right, and the palette's key at the right edge."""
         width = self.size.width
-        self._placed = []
-        left = self._labels(self.keys, 0)
-        if self.palette is None:
-            return left.truncate(width)
-        separator = Content("▏").stylize(self.get_visual_style("key-bar--separator", partial=True))
-        # placed again below, once its start is known; the separator takes the key's pad
-        right = separator + self._labels((self.palette,), 0)[1:]
-        start = max(0, width - right.cell_length)
-        self._placed[-1] = Placed(start + 1, width, self.palette)
-        return Content.assemble(left.truncate(start, pad=True), right).truncate(width)
-
-    def _labels(self, keys: tuple[Key, ...], start: int) -> Content:
-        key_style = self.get_visual_style("key-bar--key", partial=True)
-        description_style = self.get_visual_style("key-bar--description", partial=True)
-        labels = []
-        for key in keys:
-            label = Content.assemble(
-                (f" {key.display} ", key_style),
-                (f"{key.description} " if key.description else "", description_style),
+        right = Content("")
+        if self.palette is not None:  # the separator takes the place of the key's left pad
+            separator = Content("▏").stylize(
+                self.get_visual_style("key-bar--separator", partial=True)
             )
-            if not key.enabled:
-                label = label.stylize(self.get_visual_style("key-bar--disabled", partial=True))
-            if key == self._hover:
-                label = label.stylize(self.get_visual_style("key-bar--hover", partial=True))
-            self._placed.append(Placed(start, start + label.cell_length, key))
-            start += label.cell_length
+            right = separator + self._label(self.palette)[1:]
+        room = max(0, width - right.cell_length)
+        placed: list[Placed] = []
+        labels: list[Content] = []
+        start = 0
+        for key in self.keys:
+            label = self._label(key)
+            if start + label.cell_length > room:
+                break  # a key is shown whole or not at all: no hidden part to click
+            placed.append(Placed(start, start + label.cell_length, key))
             labels.append(label)
-        return Content("").join(labels)
+            start += label.cell_length
+        if self.palette is not None:
+            placed.append(Placed(room + 1, width, self.palette))
+        self._placed = placed
+        left = Content("").join(labels)
+        return Content.assemble(left, " " * (room - start), right).truncate(width)
+
+    def _label(self, key: Key) -> Content:
+        label = Content.assemble(
+            (f" {key.display} ", self.get_visual_style("key-bar--key", partial=True)),
+            (
+                f"{key.description} " if key.description else "",
+                self.get_visual_style("key-bar--description", partial=True),
+            ),
+        )
+        if not key.enabled:
+            label = label.stylize(self.get_visual_style("key-bar--disabled", partial=True))
+        if key == self._hover:
+            label = label.stylize(self.get_visual_style("key-bar--hover", partial=True))
+        return label
 
     def _key_at(self, x: int) -> Key | None:
         return next((p.key for p in self._placed if p.start <= x < p.end), None)

@@ -11,7 +11,8 @@ column, padding, border). So each draw takes those outer parts from one line dra
 usual way, checks that putting that line together from its parts gives the same cells,
 and puts the other lines together the same way. If the check fails (a tint, an opacity,
 a filter that is not per cell, a Textual that draws differently), every line is drawn the
-usual way.
+usual way; so are all lines while the pointer is over a link (Textual highlights it after
+drawing).
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ class QuickLines(Widget):
         """True while :meth:`draw_early` draws (not a frame: nothing is on screen yet)."""
 
     def draw_early(self) -> None:
-        """Draw the visible lines in a turn of the event loop of their own, before the next
-        frame, which then finds them drawn (call after the content changed). A key pressed
-        meanwhile is handled between the two, and neither stalls the screen for as long as
-        both together."""
+        """Draw the visible lines in a turn of the event loop of their own, a millisecond
+        after the content changed: the next frame usually comes later and finds them drawn,
+        a key pressed meanwhile is handled between the two, and neither stalls the screen for
+        as long as both together. (A frame that comes first draws them itself; this then
+        finds them drawn.)"""
         if self._early is None:
             self._early = self.set_timer(DRAW_EARLY, self._draw_early_now)
 
@@ -86,8 +88,8 @@ class QuickLines(Widget):
         width, height = self.outer_size
         top, bottom = gutter.top, height - gutter.bottom
         quick = [top <= y < bottom and self.quick_line(y - top) for y in crop.line_range]
-        if sum(quick) < QUICK_AT_LEAST:
-            return super().render_lines(crop)
+        if sum(quick) < QUICK_AT_LEAST or (self.auto_links and self.hover_style.link_id):
+            return super().render_lines(crop)  # (Textual restyles a link under the pointer)
         usual = super().render_lines
         sample = crop.y + quick.index(True)
         drawn = usual(Region(0, sample, width, 1))[0]

@@ -23,8 +23,8 @@ _by_offset = itemgetter(0, 1)
 
 
 class SegmentRenderer:
-    """Renders ``Content`` to segments like ``Content.render_segments``, but remembers
-    every combination of styles it has converted."""
+    """Renders ``Content`` to segments like ``Content.render_segments``, but keeps the
+    combinations of styles it has converted (the last :data:`STYLES_KEPT`)."""
 
     def __init__(self) -> None:
         # keyed by the styles' ids; each entry holds its styles, so no id is reused meanwhile
