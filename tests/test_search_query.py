@@ -179,3 +179,11 @@ def test_any_query_shaped_string_parses_or_names_a_problem(text: str) -> None:
         assert str(failure) and "\n" not in str(failure)
         return
     assert node is None or isinstance(node, Text | Compare | InLibrary | Not | And | Or)
+
+
+def test_a_value_with_a_line_break_is_named_on_one_line() -> None:
+    with pytest.raises(QueryError) as failure:
+        parse('year:"\n"')
+    assert str(failure.value) == (
+        'year: takes a number or a range like 2024 or 2022..2024, not "\\n"'
+    )

@@ -417,7 +417,9 @@ def _compare(name: NumberField, value: str) -> Compare:
 
 
 def _short(text: str, width: int = 24) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` for a one-line message: cut to ``width``, unprintables escaped (``\\n``)."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def parse(text: str) -> Node | None:
