@@ -13,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.color import Color
 from textual.content import Content, Span
+from textual.geometry import Region
 from textual.style import Style as VisualStyle
+from textual.widget import Widget
 
 from benchmarks.corpus import generate_table
 from tui.data.search import SearchIndex
@@ -125,9 +127,6 @@ async def test_lines_put_together_are_the_lines_textual_draws(corpus: Path) -> N
     """The list and the detail pane put their content lines together from parts
     (tui/widgets/quick_lines.py): cell for cell and style for style what Textual's own
     drawing gives, focused or not, in a dark, a light and an ANSI theme."""
-    from textual.geometry import Region
-    from textual.widget import Widget
-
     app = make_app(corpus)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settle(pilot)
@@ -192,3 +191,35 @@ def test_segments_are_those_textual_renders(
     )
     assert renderer.render(content, base) == content.render_segments(base)
     assert renderer.render(content, base) == content.render_segments(base)  # from the cache
+
+
+async def test_moving_the_focus_repaints_the_panes_that_change(corpus: Path) -> None:
+    """The screen no longer repaints all of itself when the focus moves; the list's border,
+    which changes colour, still reaches the terminal."""
+    from textual._compositor import ChopsUpdate, LayoutUpdate
+
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        paper_list = screen.paper_list
+        paper_list.focus()
+        await pilot.pause()
+        corner = Region(0, 0, paper_list.outer_size.width, 1)
+        focused_colour = Widget.render_lines(paper_list, corner)[0]._segments[0].style
+        updates: list[object] = []  # what the screen sends to the terminal
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(app, "_display", lambda _screen, update: updates.append(update))
+            await pilot.press("slash")
+            await pilot.pause()
+            await pilot.pause()
+        x, y = paper_list.region.x, paper_list.region.y
+        drawn = [
+            strip
+            for update in updates
+            if isinstance(update, ChopsUpdate) and (strip := update.chops[y].get(x)) is not None
+        ]
+        assert not any(isinstance(update, LayoutUpdate) for update in updates)
+        assert drawn, "the list's border was not repainted"
+        blurred_colour = Widget.render_lines(paper_list, corner)[0]._segments[0].style
+        assert blurred_colour != focused_colour
+        assert drawn[-1]._segments[0].style == blurred_colour

@@ -23,8 +23,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
@@ -122,6 +124,10 @@ class MainScreen(Screen[None]):
     """Find, read and move through the papers."""
 
     AUTO_FOCUS = "PaperList"
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """The focused widget. Textual's screen repaints all of itself when the focus moves, a
+    10-15 ms frame; the widgets that look different with focus repaint themselves."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="search", tooltip="Go to the search bar"),
