@@ -49,22 +49,13 @@ class SteadyScrollBar(ScrollBar):
         )
 
     def _repaint_if_moved(self) -> None:
-        thumb = self.thumb()
-        if thumb != self._drawn:
-            self._drawn = thumb
+        drawn = self.thumb()
+        if drawn != self._drawn:
+            self._drawn = drawn
             self.refresh()
 
-    def watch_window_virtual_size(self) -> None:
-        """The scrolled size changed: repaint if the thumb changed."""
-        self._repaint_if_moved()
-
-    def watch_window_size(self) -> None:
-        """The window changed: repaint if the thumb changed."""
-        self._repaint_if_moved()
-
-    def watch_position(self) -> None:
-        """The position changed: repaint if the thumb moved."""
-        self._repaint_if_moved()
+    # the reactives repaint nothing themselves: each change repaints if the thumb moved
+    watch_window_virtual_size = watch_window_size = watch_position = _repaint_if_moved
 
     def on_resize(self) -> None:
         """A new length is drawn anew."""
