@@ -65,3 +65,13 @@ def corpus(tmp_path: Path) -> Path:
 def data_dir(tmp_path: Path) -> Path:
     """A library data directory in ``tmp_path`` (not created: the store creates it)."""
     return tmp_path / "data"
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for any JSON Lines file, in ranges of a few records."""
+    from tui.data import jsonl_workers
+
+    monkeypatch.setattr(jsonl_workers, "SPLIT_FROM", 0)
+    monkeypatch.setattr(jsonl_workers, "RANGE_BYTES", 1500)
+    monkeypatch.setattr(jsonl_workers, "worker_count", lambda: 2)

@@ -72,6 +72,40 @@ async def test_first_frame_comes_before_the_corpus_and_says_it_is_loading(
         assert "4 of 4 papers" in screen_text(pilot)
 
 
+async def test_a_burst_of_progress_reports_is_shown_sparingly_and_ends_at_100(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.data.corpus as corpus_module
+
+    release = threading.Event()
+    real_load = corpus_module.load_corpus
+
+    def reporting_load(*args: object, **kwargs: object) -> object:
+        progress = kwargs["progress"]
+        assert callable(progress)
+        for percent in range(101):  # a hundred reports in a millisecond or so
+            progress(percent, 100)
+        release.wait(10)
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpus_module, "load_corpus", reporting_load)
+    shown: list[str] = []
+    real_init = MainScreen.LoadProgressed.__init__
+
+    def recording_init(message: MainScreen.LoadProgressed, activity: str) -> None:
+        shown.append(activity)
+        real_init(message, activity)
+
+    monkeypatch.setattr(MainScreen.LoadProgressed, "__init__", recording_init)
+    app = make_app(corpus)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "100%")
+        release.set()
+        await settle(pilot)
+    reports = [text for text in shown if text.endswith("%")]
+    assert reports[-1].endswith(" 100%") and len(reports) <= 3
+
+
 async def test_loaded_corpus_is_listed_and_the_first_paper_is_shown(corpus: Path) -> None:
     app = make_app(corpus)
     async with app.run_test(size=(120, 40)) as pilot:

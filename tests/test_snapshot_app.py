@@ -11,6 +11,7 @@ from app_support import main_screen, make_app, settle, titles_listed
 from textual.message import Message
 
 from tui.data import snapshot
+from tui.screens import main
 from tui.screens.main import MainScreen
 
 
@@ -53,6 +54,7 @@ async def test_loading_a_big_file_reports_progress_and_then_writes_the_cache(
     monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(cache))
     path = write_snapshot(tmp_path / "arxiv.jsonl", 1200)  # over the 1 MB worth caching
     monkeypatch.setattr(snapshot, "CHUNK_BYTES", 64 * 1024)  # many progress reports
+    monkeypatch.setattr(main, "PROGRESS_EVERY", 0)  # each one shown
     seen: list[str] = []
     original = MainScreen.post_message
 

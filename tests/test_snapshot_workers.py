@@ -96,14 +96,6 @@ def assert_same(result: ReadResult, expected: ReadResult) -> None:
     )
 
 
-@pytest.fixture
-def split(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Worker processes for any file, in ranges of a few records."""
-    monkeypatch.setattr(jsonl_workers, "SPLIT_FROM", 0)
-    monkeypatch.setattr(jsonl_workers, "RANGE_BYTES", 1500)
-    monkeypatch.setattr(jsonl_workers, "worker_count", lambda: 2)
-
-
 @pytest.mark.usefixtures("split")
 @pytest.mark.parametrize("last_break", [True, False])
 def test_workers_read_exactly_what_one_process_reads(
@@ -257,3 +249,29 @@ def test_workers_start_inside_the_reader_whose_stderr_has_no_file_descriptor(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "workers", done.stdout
+
+
+def test_the_workers_module_imports_no_pydantic() -> None:
+    """The fork server imports it before the first range: pydantic would cost 0.2 s."""
+    code = "import sys, tui.data.jsonl_workers; print('pydantic' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_the_fork_server_starts_early_only_for_a_file_the_workers_will_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(jsonl_workers, "_context", lambda: started.append(True))
+    monkeypatch.setattr(jsonl_workers, "worker_count", lambda: 2)
+    monkeypatch.setattr(jsonl_workers, "SPLIT_FROM", 100)
+    small = write(tmp_path / "small.jsonl", ['{"title": "a"}'])
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(b"\x1f\x8b" + b"\0" * 200)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    jsonl_workers.start_early([small, packed, fifo, tmp_path, tmp_path / "missing"])
+    assert not started
+    big = write(tmp_path / "big.jsonl", tricky_lines(1))
+    jsonl_workers.start_early([small, big])
+    assert started == [True]

@@ -15,6 +15,7 @@ from tui.data.text import (
     latex_to_unicode,
     normalise_title,
     paper_id,
+    printable,
     sanitize,
 )
 
@@ -45,6 +46,12 @@ def test_sanitize(raw: str, clean: str) -> None:
 def test_sanitize_keeps_newlines_only_when_asked() -> None:
     assert sanitize("one\ntwo") == "one two"
     assert sanitize("one\ntwo", keep_newlines=True) == "one\ntwo"
+
+
+@given(st.text(), st.integers(0, 300), st.sampled_from(["", "é", "\x7f", "\x1f", "\n", "~"]))
+def test_printable_is_isprintable(text: str, pad: int, extra: str) -> None:
+    for sample in (text, "a" * pad + extra + text, text + extra + "b" * pad):
+        assert printable(sample) is sample.isprintable()
 
 
 @given(st.text())

@@ -36,15 +36,15 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, Any
 
 import platformdirs
 
 from .models import Problem, Severity
-from .paper_columns import PaperColumns
+from .paper_columns import LazyStrings, PaperColumns
 from .snapshot import ReadResult
 
 ENV_VAR = "PAPERVIEW_CACHE_DIR"
@@ -360,7 +360,7 @@ def _array(code: str, view: memoryview, pieces: list[list[int]], count: int) -> 
     return values
 
 
-class DiskStrings(Sequence[str]):
+class DiskStrings(LazyStrings):
     """Strings stored back to back in a mapped file, decoded only when read.
 
     ``ends[i]`` is where string ``i`` ends, counted from ``start``. The mapping stays open
@@ -376,25 +376,15 @@ class DiskStrings(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self._get(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("DiskStrings index out of range")
-        return self._get(index)
-
-    def _get(self, index: int) -> str:
-        ends, start = self._ends, self._start
-        begin = start + (ends[index - 1] if index else 0)
-        return str(self._view[begin : start + ends[index]], "utf-8", "replace")
+    def _read(self, start: int, stop: int) -> list[str]:
+        ends, base, view = self._ends, self._start, self._view
+        found: list[str] = []
+        begin = base + (ends[start - 1] if start else 0)
+        for index in range(start, stop):
+            end = base + ends[index]
+            found.append(str(view[begin:end], "utf-8", "replace"))
+            begin = end
+        return found
 
 
 def _problem_row(problem: Problem) -> tuple[int | None, str, str]:

@@ -7,7 +7,9 @@ range at a time with the same :class:`~tui.data.snapshot.LineReader` as the sing
 path, numbering lines from the range's start, and write its columns as one :mod:`marshal`
 blob to a file in a private temporary directory (in memory, ``/dev/shm``, when there is
 one): handing 20 MB over a pipe cost the calling process six times the CPU of reading a
-file. The calling process puts the ranges together in file order: it shifts line numbers
+file. Abstracts are left in the file (:mod:`.line_abstracts`): a worker sends where each
+paper's line lies, and an abstract is read from its line when it is shown or searched.
+The calling process puts the ranges together in file order: it shifts line numbers
 and positions, merges an arXiv id seen in an earlier range into its first paper, and
 leaves out the warnings of a paper seen in an earlier range (one process never gets that
 far with a repeat) and applies the cap on listed problems, so the result is exactly the one
@@ -25,12 +27,13 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -38,10 +41,14 @@ from itertools import islice
 from multiprocessing import forkserver, resource_tracker
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from . import snapshot
-from .models import Problem, Severity
+from .line_abstracts import LineAbstracts, LineSpans
+from .vocabulary import Severity
+
+if TYPE_CHECKING:
+    from .models import Problem
 from .paper_columns import PaperColumns
 from .snapshot import Cancelled, LineReader, Progress, ReadResult, _Problems, is_gzip
 
@@ -61,6 +68,25 @@ def worker_count() -> int:
     if not sys.platform.startswith("linux"):  # workers open the file through /proc
         return 1
     return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+def start_early(paths: Iterable[Path]) -> None:
+    """Start the fork server now if one of ``paths`` is a file the workers will parse (plain,
+    :data:`SPLIT_FROM` bytes or more), so that it has imported what the workers need (0.1-0.2
+    s) by the time parsing starts. Inputs that cannot be read are left to the reader."""
+    if worker_count() < 2:
+        return
+    for path in paths:
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size < SPLIT_FROM:
+                continue  # (opening a FIFO could wait for a writer)
+            with path.open("rb") as handle:
+                if not is_gzip(handle.read(2)):
+                    _context()
+                    return
+        except (OSError, ValueError):
+            continue
 
 
 def read_in_workers(
@@ -98,7 +124,7 @@ def read_in_workers(
             initargs=(f"/proc/{os.getpid()}/fd/{fd}",),
         )
         try:
-            merger = _Merger(file)
+            merger = _Merger(file, fd)
             return _merged(pool, count, task, ranges, merger, total, progress, cancelled)
         finally:
             pool.shutdown(cancel_futures=True)
@@ -142,9 +168,20 @@ def _start_servers() -> None:
 
 Found = tuple[int | None, str, str]
 """A problem of a range: its line in the range, reason and severity."""
-Part = tuple[int, int, list[list[object]], bytes, list[tuple[int, list[int]]], list[Found], int]
-"""A range read: its lines, entries, columns, line numbers, duplicates, problems and problems
-left out (see :meth:`_Merger.add`)."""
+Part = tuple[
+    int,
+    int,
+    list[list[object]],
+    bytes,
+    tuple[bytes, bytes],
+    list[tuple[int, list[int]]],
+    list[Found],
+    int,
+]
+"""A range read: its lines, entries, columns (:data:`SENT`), line numbers, where the papers'
+lines lie, duplicates, problems and problems left out (see :meth:`_Merger.add`)."""
+SENT = tuple(name for name in PaperColumns.LISTS if name != "abstracts")
+"""The columns a worker sends (abstracts stay in the file)."""
 
 
 def _merged(
@@ -241,7 +278,7 @@ def _range_part(file: str, fd: int, cap: int, span: tuple[int, int]) -> Part | N
     :meth:`_Merger.add`); None when the first line is a paperview export's header.
     ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the calling process."""
     start, end = span
-    reader = LineReader(file, first=start == 0)
+    reader = LineReader(file, first=start == 0, in_file=True, offset=start)
     problems = reader.problems = _RangeProblems(file, cap)
     if reader.read(_pread(fd, start, end)) is not None:
         return None
@@ -249,8 +286,9 @@ def _range_part(file: str, fd: int, cap: int, span: tuple[int, int]) -> Part | N
     return (
         reader.number,
         reader.entries,
-        [getattr(columns, name) for name in PaperColumns.LISTS],
+        [getattr(columns, name) for name in SENT],
         columns.lines.tobytes(),
+        reader.builder.spans.to_bytes(),
         [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
         problems.found,
         problems.dropped,
@@ -311,10 +349,13 @@ class _RangeProblems(_Problems):
 class _Merger:
     """Puts the ranges' columns together in file order, as one reader would have."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, fd: int) -> None:
         self.file = file
+        self.fd = fd
         self.columns = PaperColumns(files=[file], starts=[0])
-        self.positions: dict[str, int] = {}
+        self.spans = LineSpans()
+        self.seen: set[str] = set()
+        self.positions: dict[str, int] | None = None  # made at the first id read twice
         self.problems: list[Problem] = []
         self.dropped = 0
         self.lines = 0  # lines of the file before the next range
@@ -323,18 +364,25 @@ class _Merger:
     def add(self, part: object) -> None:
         """Append one range's papers and problems (as :func:`_parse_range` wrote them)."""
         assert isinstance(part, tuple)
-        count, entries, lists, line_bytes, extra, problems, dropped = part
+        count, entries, lists, line_bytes, span_bytes, extra, problems, dropped = part
         base, file, columns = self.lines, self.file, self.columns
         self.lines += count
         self.entries += entries
         lines = array("I")
         lines.frombytes(line_bytes)
+        spans = LineSpans.from_bytes(*span_bytes)
         ids = lists[0]
-        seen = self.positions
+        positions = self.positions
+        if positions is None:  # one pass over a set while no id repeats (the common case)
+            before = len(self.seen)
+            self.seen.update(ids)
+            if len(self.seen) - before != len(ids):
+                positions = self.positions = {key: n for n, key in enumerate(columns.ids)}
+                self.seen = set()
         repeats = (  # lines of papers seen before: one process warns of nothing there
             set()
-            if seen.keys().isdisjoint(ids)
-            else {lines[n] for n, paper_id in enumerate(ids) if paper_id in seen}
+            if positions is None
+            else {lines[n] for n, paper_id in enumerate(ids) if paper_id in positions}
         )
         for line, reason, severity in problems:
             if line not in repeats or severity != Severity.WARNING.value:
@@ -342,30 +390,36 @@ class _Merger:
         self.dropped += dropped
         offset = len(columns)
         if not repeats:
-            self.positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
-            for name, values in zip(PaperColumns.LISTS, lists, strict=True):
+            if positions is not None:
+                positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
+            for name, values in zip(SENT, lists, strict=True):
                 getattr(columns, name).extend(values)
             columns.lines.extend(array("I", [line + base for line in lines]))
+            self.spans.extend(spans)
             for position, more in extra:
                 columns.extra_sources[position + offset] = [(file, n + base) for n in more]
             return
+        assert positions is not None
         merged = dict(extra)  # an id of this range seen in an earlier one: row by row
         for index, paper_id in enumerate(ids):
             sources = [(file, n + base) for n in merged.get(index, ())]
-            known = self.positions.get(paper_id)
+            known = positions.get(paper_id)
             if known is not None:
                 self.columns.extra_sources.setdefault(known, []).extend(
                     [(file, lines[index] + base), *sources]
                 )
                 continue
-            self.positions[paper_id] = len(columns)
+            positions[paper_id] = len(columns)
             if sources:
                 columns.extra_sources[len(columns)] = sources
-            for name, values in zip(PaperColumns.LISTS, lists, strict=True):
+            for name, values in zip(SENT, lists, strict=True):
                 getattr(columns, name).append(values[index])
             columns.lines.append(lines[index] + base)
+            self.spans.add(spans.starts[index], spans.starts[index] + spans.lengths[index])
 
     def _problem(self, line: int | None, reason: str, severity: str) -> None:
+        from .models import Problem  # not at the top: worker processes do without pydantic
+
         if len(self.problems) < snapshot.MAX_PROBLEMS:
             self.problems.append(
                 Problem(file=self.file, line=line, reason=reason, severity=Severity(severity))
@@ -381,6 +435,7 @@ class _Merger:
     def result(self, complete: bool = True) -> ReadResult:
         """Everything put together (``complete=False``: reading was cancelled)."""
         reader = LineReader(self.file)  # for its problem list's summary and the empty case
+        self.columns.abstracts = LineAbstracts(os.dup(self.fd), self.spans, snapshot.line_abstract)
         reader.builder.columns = self.columns
         reader.problems.items = self.problems
         reader.problems.dropped = self.dropped

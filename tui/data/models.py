@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from enum import Enum
 from typing import Annotated, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation, model_validator
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from .vocabulary import MONTHS as MONTHS
+from .vocabulary import Severity as Severity
 
 
 class _Frozen(BaseModel):
@@ -116,13 +116,6 @@ class Listed(Protocol):
     @property
     def authors(self) -> int | None:
         """The author count."""
-
-
-class Severity(str, Enum):
-    """How bad a problem is: an ``error`` lost data, a ``warning`` kept it incomplete."""
-
-    ERROR = "error"
-    WARNING = "warning"
 
 
 class Problem(_Frozen):

@@ -12,9 +12,12 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, overload
 
-from .models import Paper
 from .text import find_urls
+
+if TYPE_CHECKING:
+    from .models import Paper
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 """An arXiv paper's page is this followed by its id."""
@@ -33,7 +36,9 @@ class PaperColumns:
     date. ``lines[i]`` is the 1-based line of paper ``i`` in its file; ``files[k]`` holds
     the papers from position ``starts[k]`` on. ``extra_sources`` maps a paper to the other
     places it was read (the duplicates merged into it). ``abstracts`` may be read from
-    disk on demand (:class:`~tui.data.cache.DiskStrings`); every other column is a list.
+    disk on demand (:class:`~tui.data.cache.DiskStrings`,
+    :class:`~tui.data.line_abstracts.LineAbstracts`, several files' joined by
+    :class:`JoinedStrings`); every other column is a list.
     """
 
     ids: list[str] = field(default_factory=list)
@@ -71,26 +76,41 @@ class PaperColumns:
     def extend(self, other: PaperColumns, keep: Iterable[int] | None = None) -> None:
         """Append ``other``'s papers, or only those at the positions ``keep`` (ascending)."""
         offset = len(self)
-        if not isinstance(self.abstracts, list):
-            self.abstracts = list(self.abstracts)
         if keep is None:
             for name in self.LISTS:
-                getattr(self, name).extend(getattr(other, name))
+                if name != "abstracts":
+                    getattr(self, name).extend(getattr(other, name))
+            self._add_abstracts(other.abstracts)
             self.lines.extend(other.lines)
             self.files.extend(other.files)
             self.starts.extend(start + offset for start in other.starts)
             for position, sources in other.extra_sources.items():
                 self.extra_sources[position + offset] = list(sources)
             return
-        for position in keep:
+        kept = list(keep)
+        for position in kept:
             file, line = other.source(position)
             self.add_file(file)
             for name in self.LISTS:
-                getattr(self, name).append(getattr(other, name)[position])
+                if name != "abstracts":
+                    getattr(self, name).append(getattr(other, name)[position])
             self.lines.append(line)
             extra = other.extra_sources.get(position)
             if extra:
                 self.extra_sources[len(self) - 1] = list(extra)
+        abstracts = other.abstracts
+        self._add_abstracts(
+            [abstracts[p] for p in kept] if isinstance(abstracts, list) else Picked(abstracts, kept)
+        )
+
+    def _add_abstracts(self, more: Sequence[str]) -> None:
+        """Append ``more`` abstracts, leaving those on disk there."""
+        if isinstance(self.abstracts, list) and isinstance(more, list):
+            self.abstracts.extend(more)
+            return
+        if not isinstance(self.abstracts, JoinedStrings):
+            self.abstracts = JoinedStrings(self.abstracts)
+        self.abstracts.add(more)
 
     def add_file(self, file: str) -> None:
         """Start a range of papers from ``file`` unless the last range is that file's."""
@@ -102,12 +122,10 @@ class PaperColumns:
         """Append a ``Paper`` (from a text capture) as one more row."""
         first, *others = paper.sources
         self.add_file(first.file)
-        if not isinstance(self.abstracts, list):
-            self.abstracts = list(self.abstracts)
         date = paper.date
         self.ids.append(paper.id)
         self.titles.append(paper.title)
-        self.abstracts.append(paper.abstract)
+        self._add_abstracts([paper.abstract])
         self.authors.append(paper.authors)
         self.author_names.append(", ".join(paper.author_names))
         self.categories.append(" ".join(paper.categories))
@@ -122,6 +140,90 @@ class PaperColumns:
     def source(self, position: int) -> tuple[str, int]:
         """The file and line paper ``position`` was first read at."""
         return self.files[bisect_right(self.starts, position) - 1], self.lines[position]
+
+
+class LazyStrings(Sequence[str]):
+    """A sequence of strings read only when asked for (from disk, say): a subclass gives
+    ``__len__`` and :meth:`_read`, which reads a run of neighbours at once."""
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        length = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(length)
+            if step != 1:
+                return [self._read(i, i + 1)[0] for i in range(start, stop, step)]
+            return self._read(start, stop) if start < stop else []
+        if index < 0:
+            index += length
+        if not 0 <= index < length:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._read(index, index + 1)[0]
+
+    def _read(self, start: int, stop: int) -> list[str]:
+        """The strings from ``start`` to ``stop`` (``0 <= start < stop <= len(self)``)."""
+        raise NotImplementedError
+
+
+class JoinedStrings(LazyStrings):
+    """Sequences of strings read as one, none of them read in advance: how the abstracts
+    of several files, some left on disk, are put together (:meth:`PaperColumns.extend`)."""
+
+    def __init__(self, first: Sequence[str]) -> None:
+        self._parts: list[Sequence[str]] = []
+        self._starts: list[int] = []
+        self._length = 0
+        self.add(first)
+
+    def add(self, part: Sequence[str]) -> None:
+        """Append the strings of ``part`` (a list is copied; other sequences are kept)."""
+        if isinstance(part, list) and self._parts and isinstance(self._parts[-1], list):
+            self._parts[-1].extend(part)  # a list of this sequence's own
+        else:
+            self._parts.append(list(part) if isinstance(part, list) else part)
+            self._starts.append(self._length)
+        self._length += len(part)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _read(self, start: int, stop: int) -> list[str]:
+        found: list[str] = []
+        while start < stop:  # a slice of each part in turn
+            k = bisect_right(self._starts, start) - 1
+            begin = self._starts[k]
+            end = min(stop, begin + len(self._parts[k]))
+            found.extend(self._parts[k][start - begin : end - begin])
+            start = end
+        return found
+
+
+class Picked(LazyStrings):
+    """The strings of ``strings`` at ``positions`` (ascending), read only when asked for;
+    each run of neighbouring positions is read as one slice of ``strings``."""
+
+    def __init__(self, strings: Sequence[str], positions: list[int]) -> None:
+        self._strings = strings
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def _read(self, start: int, stop: int) -> list[str]:
+        positions = self._positions
+        found: list[str] = []
+        while start < stop:
+            end = start + 1
+            while end < stop and positions[end] == positions[end - 1] + 1:
+                end += 1
+            found.extend(self._strings[positions[start] : positions[end - 1] + 1])
+            start = end
+        return found
 
 
 def is_arxiv_id(paper_id: str) -> bool:

@@ -41,15 +41,18 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import msgspec
 import orjson
 
-from .models import MONTHS, Problem, Severity
+from .line_abstracts import LineSpans
 from .paper_columns import PaperColumns, split_authors
-from .sources import GZIP_MAGIC, open_input
 from .text import latex_to_unicode, paper_id, sanitize
+from .vocabulary import GZIP_MAGIC, MONTHS, Severity
+
+if TYPE_CHECKING:
+    from .models import Problem
 
 #: orjson parses arXiv records about three times faster than the json module (4.6 against 13.2 µs
 #: a record, benchmarks/bench_load.py); the benchmark swaps this for json.loads to compare.
@@ -115,12 +118,6 @@ _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
 _NEW_PARAGRAPH = re.compile(r"\n[\t\n ]")
 """Matches where :data:`_PARAGRAPH` does, about half as costly to look for."""
-#: In valid JSON, an escape that may put a control character in a string (``\b``, ``\f``,
-#: ``\r``, ``\t``, ``\uXXXX``): a run of an odd number of backslashes then one of those
-#: letters (an even run is escaped backslashes, as in ``\\theta``). With one (or a raw DEL)
-#: every field of the line is sanitised; without, ASCII fields cannot hold a control
-#: character and skip that step.
-_CONTROL_ESCAPE = re.compile(rb"\\(?<!\\\\)(?:\\\\)*[bfrtu]")
 _LIST_START = re.compile(rb"\[\s*[{\]]")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 
@@ -239,6 +236,8 @@ def sniff(head: bytes) -> str:
 def input_kind(path: Path) -> str:
     """:func:`sniff` of the file at ``path`` (``"text"`` when it cannot be opened: the text
     reader then reports why)."""
+    from .sources import open_input  # imports pydantic, which worker processes do without
+
     handle, _ = open_input(path)
     if handle is None:
         return "text"
@@ -260,19 +259,26 @@ def _is_object(line: bytes) -> bool:
 
 
 class _Builder:
-    """Appends records to columns; remembers ids to merge duplicates."""
+    """Appends records to columns; remembers ids to merge duplicates.
 
-    def __init__(self, columns: PaperColumns | None = None) -> None:
+    With ``in_file``, abstracts are not kept: :attr:`spans` gets where each paper's line
+    lies in the file instead (the reader sets :attr:`span` before each record), for
+    :class:`~tui.data.line_abstracts.LineAbstracts` to read it on demand.
+    """
+
+    def __init__(self, columns: PaperColumns | None = None, *, in_file: bool = False) -> None:
         self.columns = columns if columns is not None else PaperColumns()
         abstracts = self.columns.abstracts
         assert isinstance(abstracts, list)
-        self.abstracts: list[str] = abstracts
+        self.abstracts: list[str] | None = None if in_file else abstracts
+        self.spans = LineSpans()
+        self.span = (0, 0)
         self.positions: dict[str, int] = {i: n for n, i in enumerate(self.columns.ids)}
         self.categories: dict[str, str] = {}
         self.numbers: dict[int, int] = {}  # one int object per year value: 8 bytes a paper
         self.warning: str | None = None
 
-    def add(self, record: object, file: str, line: int, clean: bool) -> str | None:
+    def add(self, record: object, file: str, line: int) -> str | None:
         """Append one record; the reason it was skipped, or None. Sets :attr:`warning`."""
         self.warning = None
         if not isinstance(record, dict):
@@ -282,7 +288,7 @@ class _Builder:
             if raw_title is None:
                 return "record has no title; skipped"
             return "title is not a string; skipped"
-        title = one_line(raw_title, clean)
+        title = one_line(raw_title)
         if not title:
             return "empty title; skipped"
         key = self._new_key(record.get("id"), title, file, line)
@@ -291,14 +297,14 @@ class _Builder:
         abstract = record.get("abstract")
         text = record.get("authors")
         if isinstance(text, str):  # the arXiv snapshot's authors string: the common case
-            names = one_line(text, clean)
+            names = one_line(text)
             parsed = record.get("authors_parsed")
             if isinstance(parsed, list) and parsed:
                 count: int | None = len(parsed)
             else:
                 count = len(split_authors(names)) if names else None
         else:
-            names, count = self._authors(record, clean)
+            names, count = self._authors(record)
         created = None
         versions = record.get("versions")
         if isinstance(versions, list) and versions and isinstance(versions[0], dict):
@@ -307,19 +313,21 @@ class _Builder:
         upvotes = record.get("upvotes")
         if not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0:
             upvotes = None
-        text = paragraphs(abstract, clean) if isinstance(abstract, str) else ""
         categories = self._categories(record.get("categories"))
-        self._append(key, title, text, count, names, categories, upvotes, (year, month, day), line)
+        date = (year, month, day)
+        self._append(key, title, abstract, count, names, categories, upvotes, date, line)
         return None
 
-    def add_record(self, record: _Record, file: str, line: int, clean: bool) -> str | None:
+    def add_record(self, record: _Record, file: str, line: int) -> str | None:
         """:meth:`add` for a snapshot record decoded by msgspec: the same result, without
-        the checks of types that the decoder has made."""
+        the checks of types that the decoder has made. A million of these make most of the
+        time a big file takes to read, so the common steps are written out here rather than
+        called (about 6% fewer instructions a record)."""
         self.warning = None
         raw_title = record.title
         if raw_title is None:
             return "record has no title; skipped"
-        title = one_line(raw_title, clean)
+        title = one_line(raw_title)
         if not title:
             return "empty title; skipped"
         key = self._new_key(record.id, title, file, line)
@@ -328,7 +336,7 @@ class _Builder:
         parsed = record.authors_parsed
         text = record.authors
         if text is not None:
-            names = one_line(text, clean)
+            names = one_line(text)
             if parsed:
                 count: int | None = len(parsed)
             else:
@@ -338,20 +346,49 @@ class _Builder:
         else:
             names, count = "", None
         versions = record.versions
-        if versions:
-            year, month, day = self._date(versions[0].created, record.update_date, None)
+        created = versions[0].created if versions else None
+        known = None
+        if created is not None:  # the date of a day seen before (see _date)
+            cut = created.find(" ", 12)
+            known = _DAYS.get(created[:cut] if cut > 0 else created)
+        if known is not None:
+            year, month, day, self.warning = known
         else:
-            year, month, day = self._date(None, record.update_date, None)
-        abstract = record.abstract
-        text = "" if abstract is None else paragraphs(abstract, clean)
-        categories = self._categories(record.categories)
-        self._append(key, title, text, count, names, categories, None, (year, month, day), line)
+            year, month, day = self._date(created, record.update_date, None)
+        raw = record.categories
+        categories = self.categories.get(raw) if raw is not None else None
+        if categories is None:
+            categories = self._categories(raw)
+        columns = self.columns
+        columns.ids.append(key)
+        columns.titles.append(title)
+        if self.abstracts is None:
+            self.spans.add(*self.span)
+        else:
+            abstract = record.abstract
+            self.abstracts.append("" if abstract is None else paragraphs(abstract))
+        columns.authors.append(count)
+        columns.author_names.append(names)
+        columns.categories.append(categories)
+        columns.upvotes.append(None)
+        columns.years.append(year)
+        columns.months.append(month)
+        columns.days.append(day)
+        columns.lines.append(line)
         return None
 
     def _new_key(self, raw_id: object, title: str, file: str, line: int) -> str | None:
         """The key of a new paper (its arXiv id, else one made from the title); None when
         an earlier record had it (this line is then one more source of that paper)."""
-        if isinstance(raw_id, str) and (match := _ARXIV_ID.fullmatch(raw_id)) is not None:
+        if (  # a new-style id without a version (the common case), checked quicker
+            isinstance(raw_id, str)
+            and len(raw_id) in (9, 10)
+            and raw_id[4] == "."
+            and raw_id[:4].isdecimal()
+            and raw_id[5:].isdecimal()
+        ):
+            key = raw_id
+        elif isinstance(raw_id, str) and (match := _ARXIV_ID.fullmatch(raw_id)) is not None:
             key = raw_id if match.end(1) == len(raw_id) else match.group(1)
         else:
             key = paper_id(title)
@@ -366,7 +403,7 @@ class _Builder:
         self,
         key: str,
         title: str,
-        abstract: str,
+        abstract: object,
         count: int | None,
         names: str,
         categories: str,
@@ -374,11 +411,14 @@ class _Builder:
         date: tuple[int | None, int, int],
         line: int,
     ) -> None:
-        """Add a new paper's values to the columns."""
+        """Add a new paper's values to the columns (``abstract`` as the record has it)."""
         columns = self.columns
         columns.ids.append(key)
         columns.titles.append(title)
-        self.abstracts.append(abstract)
+        if self.abstracts is None:
+            self.spans.add(*self.span)
+        else:
+            self.abstracts.append(paragraphs(abstract) if isinstance(abstract, str) else "")
         columns.authors.append(count)
         columns.author_names.append(names)
         columns.categories.append(categories)
@@ -388,18 +428,18 @@ class _Builder:
         columns.days.append(date[2])
         columns.lines.append(line)
 
-    def _authors(self, record: dict[str, Any], clean: bool) -> tuple[str, int | None]:
+    def _authors(self, record: dict[str, Any]) -> tuple[str, int | None]:
         text = record.get("authors")
         parsed = record.get("authors_parsed")
         count: int | None = len(parsed) if isinstance(parsed, list) and parsed else None
         if isinstance(text, str):
-            names = one_line(text, clean)
+            names = one_line(text)
             if count is None:
                 count = len(split_authors(names)) if names else None
             return names, count
         listed = record.get("author_names")
         if isinstance(listed, list) and listed:
-            names = ", ".join(one_line(name, False) for name in listed if isinstance(name, str))
+            names = ", ".join(one_line(name) for name in listed if isinstance(name, str))
         elif count is not None:
             assert isinstance(parsed, list)
             names = ", ".join(_parsed_name(item) for item in parsed)
@@ -418,7 +458,7 @@ class _Builder:
             return ""
         shared = self.categories.get(raw)
         if shared is None:
-            shared = self.categories[raw] = " ".join(one_line(raw, False).split())
+            shared = self.categories[raw] = " ".join(one_line(raw).split())
         return shared
 
     def _date(self, created: object, update: object, date: object) -> tuple[int | None, int, int]:
@@ -466,8 +506,8 @@ class _Builder:
 def _parsed_name(item: object) -> str:
     if isinstance(item, list):  # [last, first, suffix, ...affiliations]
         parts = [item[1] if len(item) > 1 else "", item[0] if item else "", *item[2:3]]
-        return one_line(" ".join(p for p in parts if isinstance(p, str) and p), False)
-    return one_line(item, False) if isinstance(item, str) else ""
+        return one_line(" ".join(p for p in parts if isinstance(p, str) and p))
+    return one_line(item) if isinstance(item, str) else ""
 
 
 _DAYS: dict[str, tuple[int | None, int, int, str | None]] = {}
@@ -510,56 +550,61 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def clean_line(line: bytes) -> bool:
-    """Whether a line of valid JSON has neither a raw DEL nor an escape that may put a control
-    character in a string (any but ``\\n``, ``\\"``, ``\\\\`` and ``\\/``)."""
-    return b"\x7f" not in line and _CONTROL_ESCAPE.search(line) is None
-
-
-def unclean_lines(data: bytes) -> set[int]:
-    """Where the lines of ``data`` that are not :func:`clean_line` start (offsets): one scan
-    of a block of lines instead of one per line (a line that is not valid JSON may be
-    counted wrongly: only lines that decoded use this)."""
-    found = {data.rfind(b"\n", 0, match.start()) + 1 for match in _CONTROL_ESCAPE.finditer(data)}
-    at = data.find(b"\x7f")
-    while at >= 0:
-        found.add(data.rfind(b"\n", 0, at) + 1)
-        at = data.find(b"\x7f", at + 1)
-    return found
-
-
-def one_line(text: str, clean: bool) -> str:
+def one_line(text: str) -> str:
     """A title-like field on one line: sanitised, LaTeX converted, wrapped lines joined,
     runs of whitespace collapsed.
 
-    ``clean`` says the line the text came from had no escapes but ``\\n``, ``\\"``,
-    ``\\\\`` and ``\\/``: then ASCII text holds no control characters, and sanitising
-    it is skipped.
+    Text that is printable once its line breaks are spaces (the common case) holds nothing
+    :func:`~tui.data.text.sanitize` would change but those breaks, which are joined here
+    anyway: sanitising it is skipped.
     """
-    if not (clean and text.isascii()):
+    if not text.isprintable() and not text.replace("\n", " ").isprintable():
         text = sanitize(text)
     text = " ".join(text.split()) if "\n" in text or "  " in text else text.strip()
     return latex_to_unicode(text) if "\\" in text else text
 
 
-def paragraphs(text: str, clean: bool) -> str:
+def paragraphs(text: str) -> str:
     """An abstract with its hard wraps undone: paragraphs joined by ``\\n``.
 
     A line that starts with a space or tab, or follows a blank line, starts a paragraph;
-    any other line break was a wrap and becomes a space. ``clean`` as for :func:`one_line`.
+    any other line break was a wrap and becomes a space. Each paragraph is sanitised.
     """
     text = text.strip()
     if "\n" in text:
         if _NEW_PARAGRAPH.search(text) is None:
             text = text.replace("\n", " ")
         else:
-            parts = [part.replace("\n", " ") for part in _PARAGRAPH.split(text)]
-            if not (clean and text.isascii()):
-                parts = [sanitize(part) for part in parts]
+            parts = [sanitize(part.replace("\n", " ")) for part in _PARAGRAPH.split(text)]
             return latex_to_unicode("\n".join([kept for part in parts if (kept := part.strip())]))
-    if not (clean and text.isascii()):
-        text = sanitize(text).strip()
+    text = sanitize(text).strip()
     return latex_to_unicode(text) if "\\" in text else text
+
+
+class _Abstract(msgspec.Struct, gc=False):
+    """The abstract of a record, its other fields skipped."""
+
+    abstract: str | None = None
+
+
+_decode_abstract = msgspec.json.Decoder(_Abstract).decode
+
+
+def line_abstract(line: bytes) -> str:
+    """The abstract of the paper on ``line`` (a JSON Lines record), as reading the line
+    gives it; ``""`` when the line has none or is no longer a record.
+
+    msgspec reads the abstract alone, about twice as fast as orjson reads the record; a
+    line it refuses (an abstract that is not a string) is read the general way."""
+    try:
+        abstract: object = _decode_abstract(line).abstract
+    except msgspec.DecodeError:
+        try:
+            record = _loads(line)
+        except (ValueError, RecursionError):
+            return ""
+        abstract = record.get("abstract") if isinstance(record, dict) else None
+    return paragraphs(abstract) if isinstance(abstract, str) else ""
 
 
 # --- reading files ------------------------------------------------------------------------
@@ -574,12 +619,16 @@ class _Problems:
         self.dropped = 0
 
     def add(self, line: int | None, reason: str, severity: Severity = Severity.ERROR) -> None:
+        from .models import Problem  # not at the top: worker processes do without pydantic
+
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(file=self.file, line=line, reason=reason, severity=severity))
         else:
             self.dropped += 1
 
     def done(self) -> list[Problem]:
+        from .models import Problem
+
         if self.dropped:
             reason = f"{self.dropped:,} more problems not listed"
             self.items.append(Problem(file=self.file, reason=reason, severity=Severity.WARNING))
@@ -590,16 +639,21 @@ class LineReader:
     """Reads JSON Lines into columns, a block of lines at a time, numbering the lines.
 
     ``first`` says the lines start the file: then a byte-order mark is skipped and a first
-    record holding ``"format"`` is taken for a paperview export (see :meth:`read`).
+    record holding ``"format"`` is taken for a paperview export (see :meth:`read`). With
+    ``in_file``, abstracts are left in the file: the builder's ``spans`` say where each
+    paper's line lies, counted from ``offset``, the position of the first block read.
     """
 
-    def __init__(self, file: str, *, first: bool = True) -> None:
+    def __init__(
+        self, file: str, *, first: bool = True, in_file: bool = False, offset: int = 0
+    ) -> None:
         self.file = file
         self.first = first
-        self.builder = _Builder(PaperColumns(files=[file], starts=[0]))
+        self.builder = _Builder(PaperColumns(files=[file], starts=[0]), in_file=in_file)
         self.problems = _Problems(file)
         self.number = 0
         self.entries = 0
+        self.offset = offset
 
     def read(self, data: bytes) -> dict[str, Any] | None:
         """Read the lines of ``data`` (whole lines; the last may lack its line break); the
@@ -607,16 +661,18 @@ class LineReader:
         caller reads the document).
 
         Lines are decoded from slices of ``data`` (no copies), snapshot records by msgspec
-        (:class:`_Record`), any other line by orjson; which lines are clean is found in one
-        scan of ``data`` (:func:`unclean_lines`)."""
+        (:class:`_Record`), any other line by orjson."""
         number = self.number
         first = self.first and number == 0
-        if first:
-            data = data.removeprefix(b"\xef\xbb\xbf")
+        base = self.offset
+        if first and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+            base += 3
+        self.offset = base + len(data)
         builder, problems, file, loads = self.builder, self.problems, self.file, _loads
         add, add_record = builder.add, builder.add_record
         decode = _decode_record
-        unclean = unclean_lines(data) if decode is not None else set()
+        spans = builder.abstracts is None
         view = memoryview(data)
         find = data.find
         start, size = 0, len(data)
@@ -627,6 +683,8 @@ class LineReader:
             if start < 0:
                 start = size
             number += 1
+            if spans:
+                builder.span = (base + at, base + start)
             decoded: _Record | None = None
             if decode is not None:
                 try:
@@ -634,7 +692,7 @@ class LineReader:
                 except msgspec.DecodeError:  # not a snapshot record: read the general way
                     decoded = None
             if decoded is not None:
-                reason = add_record(decoded, file, number, at not in unclean)
+                reason = add_record(decoded, file, number)
                 start += 1
             else:
                 line = data[at:start]
@@ -648,7 +706,7 @@ class LineReader:
                     continue
                 if first and number == 1 and isinstance(record, dict) and "format" in record:
                     return record
-                reason = add(record, file, number, clean_line(line))
+                reason = add(record, file, number)
             if reason is not None:
                 problems.add(number, reason)
                 continue
@@ -731,7 +789,7 @@ def _document_result(
     lines = _record_lines(text, records)
     entries = 0
     for index, (record, line) in enumerate(zip(records, lines, strict=True)):
-        reason = builder.add(record, file, line, False)
+        reason = builder.add(record, file, line)
         if reason is not None:
             problems.add(None, f"papers[{index}]: {reason}")
             continue

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .models import Problem, Severity
+from .vocabulary import GZIP_MAGIC
 
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
 """Files larger than this (bytes) are refused unless the caller raises the limit."""
@@ -29,7 +30,6 @@ CORPUS_SUFFIXES = (".txt", ".jsonl", ".json", ".txt.gz", ".jsonl.gz", ".json.gz"
 """Files with these suffixes are read when a directory is named."""
 
 _SUFFIXES = ".txt, .jsonl, .json, each optionally .gz"
-GZIP_MAGIC = b"\x1f\x8b"
 """A file starting with these bytes is gzip-compressed and read decompressed."""
 
 _BOMS = (

@@ -46,6 +46,18 @@ _TABLE_KEEP_NEWLINES = {**_build_table(), ord("\n"): "\n"}
 _TABLE = {**_build_table(), ord("\n"): " ", ord("\r"): " "}
 
 
+_ASCII_CONTROLS = bytes([*range(0x20), 0x7F])
+
+
+def printable(text: str) -> bool:
+    """``text.isprintable()``, about twice as fast on long ASCII text (an abstract), where
+    only the ASCII control characters are not printable."""
+    if len(text) > 200 and text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_CONTROLS)) == len(data)
+    return text.isprintable()
+
+
 def sanitize(text: str, *, keep_newlines: bool = False) -> str:
     """Remove terminal escape sequences, control characters and bidi overrides.
 
@@ -53,7 +65,7 @@ def sanitize(text: str, *, keep_newlines: bool = False) -> str:
     unless ``keep_newlines``. Printable text, emoji (with ZWJ) and combining marks are kept.
     The function is idempotent.
     """
-    if text.isprintable() and (keep_newlines or "\n" not in text):
+    if printable(text) and (keep_newlines or "\n" not in text):
         return text  # fast path: nothing to remove (the common case)
     if "\x1b" in text or not text.isascii():  # else no sequence can start
         text = _ESCAPE_SEQUENCE.sub("", text)

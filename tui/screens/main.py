@@ -78,6 +78,9 @@ DRAW_WAIT = 0.25
 """At most this many seconds the search worker waits for its result to be drawn before it
 explains the matches of the first page."""
 
+PROGRESS_EVERY = 0.25
+"""Seconds between two reports of loading progress at least (each one draws a frame)."""
+
 WARM_PAUSE = 0.5
 """Seconds after a search starts during which the index's background build waits: both
 need the interpreter lock, and the search is what the user is waiting for."""
@@ -445,6 +448,9 @@ class MainScreen(Screen[None]):
         """Read the inputs and build the index, off the UI thread."""
         worker = get_current_worker()
         self.post_message(self.LoadProgressed("reading the inputs"))
+        from ..data import jsonl_workers
+
+        jsonl_workers.start_early(self._paths)  # its server starts while the rest imports
         from ..data.cache import CorpusCache
         from ..data.corpus import load_corpus  # deferred: the models import pydantic
         from ..data.sources import ReadOptions, expand_paths
@@ -454,12 +460,15 @@ class MainScreen(Screen[None]):
         plural = "s" if len(files) != 1 else ""
         reading = f"reading {len(files):,} file{plural} ({_megabytes(size)})"
         self.post_message(self.LoadProgressed(reading))
-        shown = [0]
+        shown = [0.0, 0.0]  # the percentage shown, and when
 
         def progress(done: int, total: int) -> None:
+            # At most PROGRESS_EVERY seconds apart: each update is a frame, and a frame a
+            # percent cost a big file's parsing 0.5 s of this process's time
             percent = 100 * done // total if total else 100
-            if percent != shown[0]:
-                shown[0] = percent
+            now = monotonic()
+            if percent != shown[0] and (percent == 100 or now - shown[1] >= PROGRESS_EVERY):
+                shown[:] = [percent, now]
                 self.post_message(self.LoadProgressed(f"{reading} {percent}%"))
 
         options = self._read_options or ReadOptions()

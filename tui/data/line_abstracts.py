@@ -1,0 +1,115 @@
+"""Abstracts left in a JSON Lines file until they are read.
+
+A big file's first reading keeps, for each paper, only where its line lies in the file
+(:class:`LineSpans`, 12 bytes a paper); :class:`LineAbstracts` reads a paper's line again
+when its abstract is asked for and decodes the abstract from it, exactly as reading the file
+gives it. The abstracts are about two thirds of a snapshot's bytes: leaving them in the file
+makes the first reading of a million papers several seconds faster and 1.5 GB smaller.
+
+The file stays open (a descriptor of its own) as long as the sequence lives, so renaming or
+replacing it does not matter. A file changed in place (its size or modification time
+differs) no longer holds those lines: its abstracts then read as empty.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from array import array
+from collections.abc import Callable
+
+from .paper_columns import LazyStrings
+
+READ_BYTES = 4 * 2**20
+"""Most bytes read at once when a slice of abstracts is read."""
+
+
+class LineSpans:
+    """Where papers' lines lie in a file: start offsets and lengths, in paper order."""
+
+    __slots__ = ("lengths", "starts")
+
+    def __init__(self) -> None:
+        self.starts: array[int] = array("Q")
+        self.lengths: array[int] = array("I")
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def add(self, start: int, end: int) -> None:
+        """Append the line from byte ``start`` to ``end`` (its line break excluded)."""
+        self.starts.append(start)
+        self.lengths.append(end - start)
+
+    def extend(self, other: LineSpans) -> None:
+        """Append ``other``'s lines."""
+        self.starts.extend(other.starts)
+        self.lengths.extend(other.lengths)
+
+    def to_bytes(self) -> tuple[bytes, bytes]:
+        """Both columns as bytes (to hand to another process)."""
+        return self.starts.tobytes(), self.lengths.tobytes()
+
+    @classmethod
+    def from_bytes(cls, starts: bytes, lengths: bytes) -> LineSpans:
+        """The spans :meth:`to_bytes` gave."""
+        spans = cls()
+        spans.starts.frombytes(starts)
+        spans.lengths.frombytes(lengths)
+        return spans
+
+
+class LineAbstracts(LazyStrings):
+    """The abstracts of papers whose lines lie in the file open as ``fd`` (which this
+    sequence then owns and closes), read and decoded by ``decode(line)`` when asked for."""
+
+    def __init__(self, fd: int, spans: LineSpans, decode: Callable[[bytes], str]) -> None:
+        self._fd = fd
+        self._spans = spans
+        self._decode = decode
+        self._stamp = _stamp(fd)
+        weakref.finalize(self, os.close, fd)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def _read(self, first: int, stop: int) -> list[str]:
+        """The abstracts of papers ``first`` to ``stop`` (excluded), a few MB read at once."""
+        if _stamp(self._fd) != self._stamp:
+            return [""] * (stop - first)
+        starts, lengths, decode = self._spans.starts, self._spans.lengths, self._decode
+        texts: list[str] = []
+        while first < stop:
+            base = starts[first]
+            last = first + 1  # read lines up to READ_BYTES at once (at least one)
+            while last < stop and starts[last] + lengths[last] - base <= READ_BYTES:
+                last += 1
+            data = _pread(self._fd, starts[last - 1] + lengths[last - 1] - base, base)
+            for index in range(first, last):
+                at = starts[index] - base
+                texts.append(decode(data[at : at + lengths[index]]))
+            first = last
+        return texts
+
+
+def _stamp(fd: int) -> tuple[int, int]:
+    try:
+        stat = os.fstat(fd)
+    except OSError:
+        return (-1, -1)
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    chunks: list[bytes] = []
+    while size > 0:
+        try:
+            block = os.pread(fd, size, offset)
+        except OSError:
+            break
+        if not block:
+            break
+        chunks.append(block)
+        size -= len(block)
+        offset += len(block)
+    return b"".join(chunks)
