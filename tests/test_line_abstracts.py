@@ -14,7 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui.data import cache as cache_module
 from tui.data import jsonl_workers
+from tui.data.cache import CorpusCache, Fingerprint
 from tui.data.corpus import load_corpus
 from tui.data.line_abstracts import LineAbstracts
 from tui.data.paper_columns import JoinedStrings, Picked
@@ -72,17 +74,55 @@ def test_abstracts_stay_in_the_file_and_read_as_one_process_reads_them(
 
 
 @pytest.mark.usefixtures("split")
-def test_a_replaced_file_still_reads_a_file_changed_in_place_reads_empty(tmp_path: Path) -> None:
+def test_a_file_replaced_touched_or_grown_still_reads_one_cut_short_reads_empty(
+    tmp_path: Path,
+) -> None:
     path = write(tmp_path / "a.jsonl", records(12))
     abstracts = read(path).columns.abstracts
-    first = abstracts[0]
+    expected = list(abstracts)
+    assert expected[0]
     write(tmp_path / "new.jsonl", records(12, start=500)).replace(path)  # a new download
-    assert abstracts[0] == first  # the file read is still open
-    replaced = read(path).columns.abstracts
-    with path.open("r+b") as handle:  # now rewritten in place: those lines are gone
-        handle.write(b"{}" + b" " * 40)
-        os.utime(handle.fileno(), ns=(1, 1))
-    assert replaced[0] == "" and replaced[3:5] == ["", ""]
+    assert list(abstracts) == expected  # the file read is still open
+    abstracts = read(path).columns.abstracts
+    expected = list(abstracts)
+    os.utime(path, ns=(1, 1))  # touched
+    with path.open("ab") as handle:  # a harvester appends records
+        handle.write(json.dumps(records(1, start=900)[0]).encode() + b"\n")
+    assert list(abstracts) == expected
+    with path.open("r+b") as handle:  # cut short in place: those lines are gone
+        handle.truncate(100)
+    assert abstracts[0] == "" and abstracts[3:5] == ["", ""]
+
+
+@pytest.mark.usefixtures("split")
+def test_a_record_nested_deeper_than_msgspec_goes_reads_its_abstract(tmp_path: Path) -> None:
+    deep = {"id": "2401.99999", "title": "Deep", "meta": [], "abstract": "Deep abstract."}
+    line = json.dumps(deep).replace("[]", "[" * 1000 + "]" * 1000)
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records(5)) + line + "\n")
+    abstracts = read(path).columns.abstracts
+    assert abstracts[5] == "Deep abstract." and abstracts[4:6][1] == "Deep abstract."
+
+
+@pytest.mark.usefixtures("split")
+def test_no_cache_is_kept_when_the_file_changes_while_its_abstracts_are_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", records(12))
+    fingerprint = Fingerprint.of(path)
+    assert fingerprint is not None
+    result = read(path)
+    real_encode = cache_module._encode
+
+    def encode_then_append(*args: Any) -> None:
+        real_encode(*args)
+        with path.open("ab") as handle:
+            handle.write(b"\n")
+
+    monkeypatch.setattr(cache_module, "_encode", encode_then_append)
+    cache = CorpusCache(tmp_path / "cache", min_size=0)
+    cache.save(fingerprint, result)
+    assert not list((tmp_path / "cache").glob("*.pvcache"))
 
 
 @pytest.mark.usefixtures("split")

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from tui.data import jsonl_workers, snapshot
+from tui.data.cache import CorpusCache, Fingerprint
+from tui.data.search.keys import search_key
 from tui.data.snapshot import ReadResult, read_jsonl
 
 pytestmark = pytest.mark.skipif(
@@ -114,6 +116,8 @@ def test_workers_read_exactly_what_one_process_reads(
     result = read(path)
     assert_same(result, expected)
     assert "\x1b" not in "".join(result.columns.titles)
+    # the titles' search keys were made while the workers parsed: the index uses them
+    assert result.columns.title_keys == [search_key(title) for title in expected.columns.titles]
 
 
 @pytest.mark.usefixtures("split")
@@ -268,10 +272,20 @@ def test_the_fork_server_starts_early_only_for_a_file_the_workers_will_parse(
     small = write(tmp_path / "small.jsonl", ['{"title": "a"}'])
     packed = tmp_path / "big.jsonl.gz"
     packed.write_bytes(b"\x1f\x8b" + b"\0" * 200)
+    text = tmp_path / "big.txt"
+    text.write_text("Some Paper Title\n" * 20)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    jsonl_workers.start_early([small, packed, fifo, tmp_path, tmp_path / "missing"])
+    others = [small, packed, text, fifo, tmp_path, tmp_path / "missing"]
+    jsonl_workers.start_early(others, None)
     assert not started
     big = write(tmp_path / "big.jsonl", tricky_lines(1))
-    jsonl_workers.start_early([small, big])
+    cache = CorpusCache(tmp_path / "cache")
+    fingerprint = Fingerprint.of(big)
+    assert fingerprint is not None
+    cache.path_for(fingerprint).parent.mkdir()
+    cache.path_for(fingerprint).write_bytes(b"a cache written after the file")
+    jsonl_workers.start_early([small, big], cache)  # reopened: the cache is read instead
+    assert not started
+    jsonl_workers.start_early([small, big], None)
     assert started == [True]

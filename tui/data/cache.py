@@ -39,11 +39,14 @@ from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import platformdirs
 
-from .models import Problem, Severity
+from .vocabulary import Severity
+
+if TYPE_CHECKING:
+    from .models import Problem
 from .paper_columns import LazyStrings, PaperColumns
 from .snapshot import ReadResult
 
@@ -193,6 +196,8 @@ class CorpusCache:
             _remove_stale_temps(self.directory)
             with temp.open("xb") as handle:
                 _encode(handle, fingerprint, result, cancelled or (lambda: False))
+            if Fingerprint.of(Path(fingerprint.path)) != fingerprint:
+                raise _Stopped  # changed while abstracts were read from it: they may be wrong
             temp.replace(target)
         except (OSError, _Stopped):
             with contextlib.suppress(OSError):
@@ -392,6 +397,8 @@ def _problem_row(problem: Problem) -> tuple[int | None, str, str]:
 
 
 def _problem(row: tuple[int | None, str, str], name: str) -> Problem:
+    from .models import Problem  # not at the top: the reader imports this before pydantic
+
     line, reason, severity = row
     return Problem(file=name, line=line, reason=reason, severity=Severity(severity))
 

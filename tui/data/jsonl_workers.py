@@ -45,12 +45,13 @@ from typing import IO, TYPE_CHECKING
 
 from . import snapshot
 from .line_abstracts import LineAbstracts, LineSpans
+from .paper_columns import PaperColumns
+from .snapshot import Cancelled, LineReader, Progress, ReadResult, _Problems, is_gzip
 from .vocabulary import Severity
 
 if TYPE_CHECKING:
+    from .cache import CorpusCache
     from .models import Problem
-from .paper_columns import PaperColumns
-from .snapshot import Cancelled, LineReader, Progress, ReadResult, _Problems, is_gzip
 
 SPLIT_FROM = 64 * 2**20
 """Plain files from this many bytes on are parsed by worker processes."""
@@ -70,10 +71,11 @@ def worker_count() -> int:
     return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
 
 
-def start_early(paths: Iterable[Path]) -> None:
-    """Start the fork server now if one of ``paths`` is a file the workers will parse (plain,
-    :data:`SPLIT_FROM` bytes or more), so that it has imported what the workers need (0.1-0.2
-    s) by the time parsing starts. Inputs that cannot be read are left to the reader."""
+def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
+    """Start the fork server now if one of ``paths`` is a file the workers will parse (plain
+    JSON Lines of :data:`SPLIT_FROM` bytes or more, with no ``cache`` file newer than it), so
+    that it has imported what the workers need (0.1-0.2 s) by the time parsing starts.
+    Inputs that cannot be read are left to the reader."""
     if worker_count() < 2:
         return
     for path in paths:
@@ -81,12 +83,28 @@ def start_early(paths: Iterable[Path]) -> None:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode) or info.st_size < SPLIT_FROM:
                 continue  # (opening a FIFO could wait for a writer)
+            if cache is not None and _cached(cache, path, info.st_mtime_ns):
+                continue
             with path.open("rb") as handle:
-                if not is_gzip(handle.read(2)):
+                if snapshot.sniff(snapshot.peek(handle)) == "jsonl" and not is_gzip(handle.read(2)):
                     _context()
                     return
         except (OSError, ValueError):
             continue
+
+
+def _cached(cache: CorpusCache, path: Path, mtime_ns: int) -> bool:
+    """Whether ``cache`` has a file for ``path`` written after it last changed (most likely
+    the one the reader will load instead of parsing)."""
+    from .cache import Fingerprint
+
+    fingerprint = Fingerprint.of(path)
+    if fingerprint is None:
+        return False
+    try:
+        return cache.path_for(fingerprint).stat().st_mtime_ns > mtime_ns
+    except OSError:
+        return False
 
 
 def read_in_workers(
@@ -182,6 +200,7 @@ Part = tuple[
 lines lie, duplicates, problems and problems left out (see :meth:`_Merger.add`)."""
 SENT = tuple(name for name in PaperColumns.LISTS if name != "abstracts")
 """The columns a worker sends (abstracts stay in the file)."""
+_TITLES = SENT.index("titles")
 
 
 def _merged(
@@ -354,6 +373,10 @@ class _Merger:
         self.fd = fd
         self.columns = PaperColumns(files=[file], starts=[0])
         self.spans = LineSpans()
+        from .search.keys import search_key  # here: the workers do without pydantic
+
+        self.search_key = search_key
+        self.title_keys: list[str] = []  # made while the workers parse the next ranges
         self.seen: set[str] = set()
         self.positions: dict[str, int] | None = None  # made at the first id read twice
         self.problems: list[Problem] = []
@@ -394,6 +417,7 @@ class _Merger:
                 positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
             for name, values in zip(SENT, lists, strict=True):
                 getattr(columns, name).extend(values)
+            self.title_keys.extend(map(self.search_key, lists[_TITLES]))
             columns.lines.extend(array("I", [line + base for line in lines]))
             self.spans.extend(spans)
             for position, more in extra:
@@ -414,6 +438,7 @@ class _Merger:
                 columns.extra_sources[len(columns)] = sources
             for name, values in zip(SENT, lists, strict=True):
                 getattr(columns, name).append(values[index])
+            self.title_keys.append(self.search_key(lists[_TITLES][index]))
             columns.lines.append(lines[index] + base)
             self.spans.add(spans.starts[index], spans.starts[index] + spans.lengths[index])
 
@@ -436,6 +461,7 @@ class _Merger:
         """Everything put together (``complete=False``: reading was cancelled)."""
         reader = LineReader(self.file)  # for its problem list's summary and the empty case
         self.columns.abstracts = LineAbstracts(os.dup(self.fd), self.spans, snapshot.line_abstract)
+        self.columns.title_keys = self.title_keys
         reader.builder.columns = self.columns
         reader.problems.items = self.problems
         reader.problems.dropped = self.dropped

@@ -7,8 +7,9 @@ gives it. The abstracts are about two thirds of a snapshot's bytes: leaving them
 makes the first reading of a million papers several seconds faster and 1.5 GB smaller.
 
 The file stays open (a descriptor of its own) as long as the sequence lives, so renaming or
-replacing it does not matter. A file changed in place (its size or modification time
-differs) no longer holds those lines: its abstracts then read as empty.
+replacing it does not matter, nor does appending to it. A file made shorter in place no
+longer holds those lines: its abstracts then read as empty (and a line that is no longer a
+record gives an empty abstract whatever happened).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class LineAbstracts(LazyStrings):
         self._fd = fd
         self._spans = spans
         self._decode = decode
-        self._stamp = _stamp(fd)
+        self._size = _size(fd)
         weakref.finalize(self, os.close, fd)
 
     def __len__(self) -> int:
@@ -75,7 +76,7 @@ class LineAbstracts(LazyStrings):
 
     def _read(self, first: int, stop: int) -> list[str]:
         """The abstracts of papers ``first`` to ``stop`` (excluded), a few MB read at once."""
-        if _stamp(self._fd) != self._stamp:
+        if _size(self._fd) < self._size:  # cut short in place: the lines may be gone
             return [""] * (stop - first)
         starts, lengths, decode = self._spans.starts, self._spans.lengths, self._decode
         texts: list[str] = []
@@ -92,12 +93,11 @@ class LineAbstracts(LazyStrings):
         return texts
 
 
-def _stamp(fd: int) -> tuple[int, int]:
+def _size(fd: int) -> int:
     try:
-        stat = os.fstat(fd)
+        return os.fstat(fd).st_size
     except OSError:
-        return (-1, -1)
-    return stat.st_size, stat.st_mtime_ns
+        return -1
 
 
 def _pread(fd: int, size: int, offset: int) -> bytes:

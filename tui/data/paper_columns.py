@@ -55,6 +55,9 @@ class PaperColumns:
     files: list[str] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     extra_sources: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    title_keys: list[str] | None = None
+    """The titles' search keys, when the reader made them while it waited for the papers;
+    None once papers are added some other way."""
 
     LISTS = (
         "ids",
@@ -76,6 +79,7 @@ class PaperColumns:
     def extend(self, other: PaperColumns, keep: Iterable[int] | None = None) -> None:
         """Append ``other``'s papers, or only those at the positions ``keep`` (ascending)."""
         offset = len(self)
+        self.title_keys = None
         if keep is None:
             for name in self.LISTS:
                 if name != "abstracts":
@@ -122,6 +126,7 @@ class PaperColumns:
         """Append a ``Paper`` (from a text capture) as one more row."""
         first, *others = paper.sources
         self.add_file(first.file)
+        self.title_keys = None
         date = paper.date
         self.ids.append(paper.id)
         self.titles.append(paper.title)

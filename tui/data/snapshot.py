@@ -558,6 +558,7 @@ def one_line(text: str) -> str:
     :func:`~tui.data.text.sanitize` would change but those breaks, which are joined here
     anyway: sanitising it is skipped.
     """
+    # (str.isprintable: text.printable gains only on long text)
     if not text.isprintable() and not text.replace("\n", " ").isprintable():
         text = sanitize(text)
     text = " ".join(text.split()) if "\n" in text or "  " in text else text.strip()
@@ -598,7 +599,7 @@ def line_abstract(line: bytes) -> str:
     line it refuses (an abstract that is not a string) is read the general way."""
     try:
         abstract: object = _decode_abstract(line).abstract
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # msgspec nests less deep than orjson
         try:
             record = _loads(line)
         except (ValueError, RecursionError):

@@ -30,7 +30,6 @@ CORPUS_SUFFIXES = (".txt", ".jsonl", ".json", ".txt.gz", ".jsonl.gz", ".json.gz"
 """Files with these suffixes are read when a directory is named."""
 
 _SUFFIXES = ".txt, .jsonl, .json, each optionally .gz"
-"""A file starting with these bytes is gzip-compressed and read decompressed."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -133,6 +133,7 @@ class ColumnTable(PaperTable):
             days=columns.days,
             author_names=columns.author_names,
             categories=columns.categories,
+            title_keys=columns.title_keys,
         )
         self.columns = columns
 

@@ -449,9 +449,11 @@ class MainScreen(Screen[None]):
         worker = get_current_worker()
         self.post_message(self.LoadProgressed("reading the inputs"))
         from ..data import jsonl_workers
-
-        jsonl_workers.start_early(self._paths)  # its server starts while the rest imports
         from ..data.cache import CorpusCache
+
+        cache_on = self._read_options is None or self._read_options.cache
+        cache = CorpusCache(defer=True) if cache_on else None  # written once searchable
+        jsonl_workers.start_early(self._paths, cache)  # its server starts while the rest imports
         from ..data.corpus import load_corpus  # deferred: the models import pydantic
         from ..data.sources import ReadOptions, expand_paths
 
@@ -467,12 +469,11 @@ class MainScreen(Screen[None]):
             # percent cost a big file's parsing 0.5 s of this process's time
             percent = 100 * done // total if total else 100
             now = monotonic()
-            if percent != shown[0] and (percent == 100 or now - shown[1] >= PROGRESS_EVERY):
+            if percent != shown[0] and (done >= total or now - shown[1] >= PROGRESS_EVERY):
                 shown[:] = [percent, now]
                 self.post_message(self.LoadProgressed(f"{reading} {percent}%"))
 
         options = self._read_options or ReadOptions()
-        cache = CorpusCache(defer=True) if options.cache else None  # written once searchable
         # The corpus and its index are millions of objects that live as long as the app:
         # the cycle collector is off while they are built, then they are frozen out of its
         # sight (see idle.py).

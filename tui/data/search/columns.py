@@ -48,7 +48,8 @@ class Columns:
         else:
             self.titles = [paper.title for paper in papers]
             self.abstracts = [paper.abstract for paper in papers]
-        self.title_keys = [search_key(title) for title in self.titles]
+        made = self.table.title_keys if self.table is not None else None
+        self.title_keys = made if made is not None else [search_key(t) for t in self.titles]
         self.abstract_keys: list[str] = [""] * self.size
         self._abstract_ready = bytearray(self.chunks)
         self._lock = threading.Lock()

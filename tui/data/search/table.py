@@ -34,7 +34,9 @@ class PaperTable(Sequence[Paper]):
     are trusted (no validation), so build a table only from data you generated or already
     validated. Each paper's source is ``source`` at line ``i + 1``. The optional
     ``author_names`` (names as written, comma-separated) and ``categories``
-    (space-separated) columns feed the ``author:`` and ``cat:`` filters.
+    (space-separated) columns feed the ``author:`` and ``cat:`` filters. ``title_keys``,
+    when given, are the titles' search keys (:func:`~tui.data.search.keys.search_key`)
+    made already, so that indexing does not make them again.
     """
 
     def __init__(
@@ -51,6 +53,7 @@ class PaperTable(Sequence[Paper]):
         source: str = "<generated>",
         author_names: Sequence[str] | None = None,
         categories: Sequence[str] | None = None,
+        title_keys: Sequence[str] | None = None,
     ) -> None:
         size = len(ids)
         columns = (titles, abstracts, authors, upvotes, years, months, days)
@@ -67,6 +70,7 @@ class PaperTable(Sequence[Paper]):
         self.source = source
         self.author_names = author_names
         self.categories = categories
+        self.title_keys = title_keys if title_keys is not None and len(title_keys) == size else None
 
     def __len__(self) -> int:
         return len(self.ids)
