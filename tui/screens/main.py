@@ -500,7 +500,7 @@ class MainScreen(Screen[None]):
             ]
             self.post_message(self.CorpusIdsKnown(frozenset(ids)))
             if cache is not None:
-                cache.flush(lambda: worker.is_cancelled)
+                cache.flush(partial(self._warm_waits, worker))  # it waits while the user searches
             index.warm(partial(self._warm_waits, worker))
         finally:
             freeze_loaded()
