@@ -233,6 +233,25 @@ async def test_lists_dialog_works_with_the_mouse(corpus: Path, data_dir: Path) -
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_a_list_whose_name_has_quotes_and_backslashes_can_be_viewed(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await select(pilot, ZEBRA)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        app.screen.query_one(Input).value = 'The "best" \\ of C:\\'
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("L")
+        await dialog(pilot, ListsScreen)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert screen.search_text == 'list:"The \\"best\\" \\\\ of C:\\\\"'
+        assert titles_listed(screen) == [ZEBRA]
+
+
 async def test_list_names_show_literally(corpus: Path, data_dir: Path) -> None:
     app = make_app(corpus, data_dir=data_dir)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

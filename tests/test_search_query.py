@@ -75,6 +75,13 @@ def test_regex_keeps_its_pattern_and_escaped_slash() -> None:
     assert node.pattern is not None and node.pattern.search("GPT4/Turbo")
 
 
+def test_a_phrase_escapes_its_quote_and_backslash_only() -> None:
+    node = parse(r'list:"My \"best\" \\ papers\\"')
+    assert isinstance(node, InLibrary) and node.value == 'My "best" \\ papers\\'
+    phrase = parse(r'"\theta and C:\temp"')  # any other backslash is itself
+    assert isinstance(phrase, Text) and phrase.value == "\\theta and c:\\temp"
+
+
 def test_unclosed_quote_regex_and_parenthesis_close_at_the_end() -> None:
     phrase = parse('"in-cont')
     assert isinstance(phrase, Text) and phrase.kind == "phrase" and phrase.value == "incont"

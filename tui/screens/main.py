@@ -1145,16 +1145,8 @@ class MainScreen(Screen[None]):
             return
         name = action.name
         if action.kind == "view":
-            if '"' in name:
-                self.notify(
-                    display.notice(
-                        f"A list whose name has a double quote can't be searched: rename “{name}”."
-                    ),
-                    severity="warning",
-                    markup=False,
-                )
-                return
-            self._set_query(f'list:"{name}"')
+            quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+            self._set_query(f'list:"{quoted}"')
         elif action.kind == "rename":
             self._change(partial(_rename_list, name, action.new_name))
         elif action.kind == "delete":

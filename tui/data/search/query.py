@@ -164,18 +164,24 @@ class _Token:
 
 
 def _read_until(text: str, start: int, closer: str) -> tuple[str, int]:
-    """Text from ``start`` to the next unescaped ``closer`` (or the end); index after it."""
+    """Text from ``start`` to the next unescaped ``closer`` (or the end); index after it.
+
+    In a regex ``\\/`` is a slash (other escapes are the regex's own); in a phrase ``\\"`` is
+    a quote and ``\\\\`` a backslash (any other backslash is itself)."""
     index = start
     out: list[str] = []
     while index < len(text):
         char = text[index]
-        if char == "\\" and closer == "/" and index + 1 < len(text):
-            if text[index + 1] == "/":
-                out.append("/")
-            else:
-                out.append(text[index : index + 2])
-            index += 2
-            continue
+        if char == "\\" and index + 1 < len(text):
+            following = text[index + 1]
+            if closer == "/":
+                out.append("/" if following == "/" else text[index : index + 2])
+                index += 2
+                continue
+            if following in '"\\':
+                out.append(following)
+                index += 2
+                continue
         if char == closer:
             return "".join(out), index + 1
         out.append(char)
