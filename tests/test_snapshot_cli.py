@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tui.cli import main
+from tui.data.cache import CorpusCache
 
 
 def write_snapshot(path: Path, count: int) -> Path:
@@ -44,7 +46,7 @@ def test_stats_timings_show_parsing_then_the_cache_on_stderr(
     assert path.stat().st_size > 1024 * 1024
     code, out, err = run(capsys, "stats", "--timings", str(path))
     assert code == 0 and "unique papers:     700" in out and "timing:" not in out
-    assert stages(err) == [
+    assert stages(err) == [  # the cache is written once the answer is out
         f"cache miss  {path}",
         f"read+parse  {path}",
         f"cache save  {path}",
@@ -55,6 +57,24 @@ def test_stats_timings_show_parsing_then_the_cache_on_stderr(
     assert stages(err) == [f"cache load  {path}", "total"]
     code, _, err = run(capsys, "stats", "--no-cache", "--timings", str(path))
     assert stages(err) == [f"read+parse  {path}", "total"]
+
+
+def test_the_answer_is_out_before_the_cache_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 700)
+    printed_by_then: list[str] = []
+    real_write = CorpusCache._write
+
+    def write(self: CorpusCache, *args: Any) -> bool:
+        printed_by_then.append(capsys.readouterr().out)
+        return bool(real_write(self, *args))
+
+    monkeypatch.setattr(CorpusCache, "_write", write)
+    assert main(["search", "sparse", str(path)]) == 0
+    assert "Sparse mixture number" in printed_by_then[0]
+    assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 1
 
 
 def test_show_finds_a_paper_by_its_arxiv_id_in_any_usual_form(

@@ -24,7 +24,7 @@ from types import ModuleType
 
 from .. import __version__
 from . import commands as commands_package
-from .common import EXIT_FAILURE, EXIT_USAGE, CommandError, error
+from .common import EXIT_FAILURE, EXIT_USAGE, CommandError, error, finish
 
 DEFAULT_COMMAND = "open"
 
@@ -88,17 +88,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except CommandError as failure:
         error(str(failure))
-        return failure.code
+        code = failure.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader of our output went away (``paperview list | head``): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILURE
+        code = EXIT_FAILURE
     finally:
         if reader:
             gc.enable()
+    try:
+        finish()  # the caches put off until the answer was out, then the timings
+    except KeyboardInterrupt:
+        return 130
     return code
 
 

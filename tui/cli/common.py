@@ -7,6 +7,7 @@ Rich markup, which silently deletes text such as ``[von Oswald et al., 2022]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..resources import seeds_dir
 
 if TYPE_CHECKING:  # the data layer is imported where it is used, not by ``paperview``'s start
+    from ..data.cache import CorpusCache
     from ..data.models import Corpus, Paper
     from ..data.sources import ReadOptions
     from ..data.timings import Timings
@@ -110,10 +112,31 @@ def timings(args: argparse.Namespace) -> Timings | None:
     return Timings()
 
 
+_UNWRITTEN: list[CorpusCache] = []
+"""Caches :func:`load` put off writing until the command has answered."""
+_TIMINGS: list[Timings] = []
+"""Stage timings to print once those caches are written."""
+
+
 def report_timings(collected: Timings | None) -> None:
-    """Print the stage timings to stderr, if any were collected."""
+    """Print the stage timings to stderr, if any were collected, once :func:`finish` has
+    written the caches (so that writing them is among the stages)."""
     if collected is not None:
-        write_lines(collected.lines(), sys.stderr)
+        _TIMINGS.append(collected)
+
+
+def finish() -> None:
+    """After a command: write the caches :func:`load` put off, then print the timings.
+
+    The answer is out first: a big file's cache can take longer to write (every abstract is
+    read back from the file) than the answer took to find."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    timed = _TIMINGS[0] if _TIMINGS else None
+    while _UNWRITTEN:
+        _UNWRITTEN.pop(0).flush(timings=timed)
+    while _TIMINGS:
+        write_lines(_TIMINGS.pop(0).lines(), sys.stderr)
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:
@@ -170,8 +193,10 @@ def load(
     from ..data.models import Severity
 
     options = read_options(args)
-    cache = CorpusCache() if options.cache else None
+    cache = CorpusCache(defer=True) if options.cache else None  # written by finish()
     corpus = load_corpus(corpus_paths(args), options, cache=cache, timings=timings)
+    if cache is not None:
+        _UNWRITTEN.append(cache)
     if report:
         warnings = 0
         for problem in corpus.problems:

@@ -47,6 +47,7 @@ from .vocabulary import Severity
 
 if TYPE_CHECKING:
     from .models import Problem
+    from .timings import Timings
 from .paper_columns import LazyStrings, PaperColumns
 from .snapshot import ReadResult
 
@@ -172,13 +173,18 @@ class CorpusCache:
         else:
             self._write(fingerprint, result)
 
-    def flush(self, cancelled: Callable[[], bool] | None = None) -> int:
+    def flush(
+        self, cancelled: Callable[[], bool] | None = None, timings: Timings | None = None
+    ) -> int:
         """Write the deferred caches; returns how many were written. When ``cancelled()``
-        turns true (checked between pieces) the file being written is dropped."""
+        turns true (checked between pieces) the file being written is dropped. ``timings``
+        gets a ``cache save`` stage for each."""
         written = 0
         while self._pending:
             fingerprint, result = self._pending.pop(0)
-            written += self._write(fingerprint, result, cancelled)
+            name = result.columns.files[0] if result.columns.files else fingerprint.path
+            with timings.stage(f"cache save  {name}") if timings else contextlib.nullcontext():
+                written += self._write(fingerprint, result, cancelled)
         return written
 
     def _write(
