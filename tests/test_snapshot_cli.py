@@ -6,10 +6,12 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 
 from tui.cli import main
+from tui.cli.commands import stats
 from tui.data.cache import CorpusCache
 
 
@@ -75,6 +77,21 @@ def test_the_answer_is_out_before_the_cache_is_written(
     assert main(["search", "sparse", str(path)]) == 0
     assert "Sparse mixture number" in printed_by_then[0]
     assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 1
+
+
+def test_an_interrupted_command_leaves_nothing_for_the_next_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 700)
+    with monkeypatch.context() as patch:
+        patch.setattr(stats, "stats_lines", Mock(side_effect=KeyboardInterrupt))
+        assert main(["stats", "--timings", str(path)]) == 130
+    capsys.readouterr()
+    assert not list((tmp_path / "cache").glob("*.pvcache"))  # interrupted: no cache
+    code, _, err = run(capsys, "stats", "--timings", "--no-cache", str(path))
+    assert code == 0 and stages(err) == [f"read+parse  {path}", "total"]
+    assert not list((tmp_path / "cache").glob("*.pvcache"))
 
 
 def test_show_finds_a_paper_by_its_arxiv_id_in_any_usual_form(

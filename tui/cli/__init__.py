@@ -84,12 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reader = args.command == DEFAULT_COMMAND and gc.isenabled()
     if reader:
         gc.disable()
+    finish(write=False)  # nothing an earlier, crashed command left (tests run many)
     try:
         code: int = args.run(args)
     except CommandError as failure:
         error(str(failure))
         code = failure.code
     except KeyboardInterrupt:
+        finish(write=False)
         return 130
     except BrokenPipeError:
         # The reader of our output went away (``paperview list | head``): stop quietly.

@@ -125,18 +125,25 @@ def report_timings(collected: Timings | None) -> None:
         _TIMINGS.append(collected)
 
 
-def finish() -> None:
-    """After a command: write the caches :func:`load` put off, then print the timings.
+def finish(*, write: bool = True) -> None:
+    """After a command: write the caches :func:`load` put off, then print the timings; with
+    ``write=False`` (interrupted), forget them. Nothing is left for the next command.
 
     The answer is out first: a big file's cache can take longer to write (every abstract is
     read back from the file) than the answer took to find."""
-    with contextlib.suppress(OSError, ValueError):
-        sys.stdout.flush()
-    timed = _TIMINGS[0] if _TIMINGS else None
-    while _UNWRITTEN:
-        _UNWRITTEN.pop(0).flush(timings=timed)
-    while _TIMINGS:
-        write_lines(_TIMINGS.pop(0).lines(), sys.stderr)
+    try:
+        if not write:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        timed = _TIMINGS[0] if _TIMINGS else None
+        for cache in _UNWRITTEN:
+            cache.flush(timings=timed)
+        for collected in _TIMINGS:
+            write_lines(collected.lines(), sys.stderr)
+    finally:
+        _UNWRITTEN.clear()
+        _TIMINGS.clear()
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:

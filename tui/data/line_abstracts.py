@@ -9,7 +9,8 @@ makes the first reading of a million papers several seconds faster and 1.5 GB sm
 The file stays open (a descriptor of its own) as long as the sequence lives, so renaming or
 replacing it does not matter, nor does appending to it. A file made shorter in place no
 longer holds those lines: its abstracts then read as empty (and a line that is no longer a
-record gives an empty abstract whatever happened).
+record gives an empty abstract whatever happened). A file rewritten in place to the same size
+or more is not noticed: it shows what is now at those places until it is opened again.
 """
 
 from __future__ import annotations
