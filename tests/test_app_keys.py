@@ -12,10 +12,12 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.geometry import Region
+from textual.pilot import Pilot
 
 from tui.app import PaperviewApp
 from tui.cli import main
 from tui.screens.help import HelpScreen, binding_owners, key_sections, keys_markdown
+from tui.screens.main import MainScreen
 from tui.widgets.key_bar import KeyBar
 
 KEYS_DOC = Path(__file__).resolve().parent.parent / "docs" / "keys.md"
@@ -138,12 +140,18 @@ def key_offset(app: PaperviewApp, label: str) -> tuple[int, int]:
     return (cell_len(line[: line.index(label)]) + 1, 0)
 
 
+async def list_focused(pilot: Pilot[None]) -> MainScreen:
+    """The loaded reader, with the focus on the results list."""
+    screen = await settle(pilot)
+    screen.paper_list.focus()
+    await pilot.pause()
+    return screen
+
+
 async def test_the_key_bar_follows_the_focus_and_a_click_presses_a_key(tmp_path: Path) -> None:
     app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await settle(pilot)
-        screen.paper_list.focus()
-        await pilot.pause()
+        screen = await list_focused(pilot)
         assert "⏎ Read" in key_bar_line(app)
         assert key_bar_line(app).rstrip().endswith("^p Commands")
         await pilot.press("slash")
@@ -173,9 +181,7 @@ async def test_the_key_bar_shows_remapped_keys(tmp_path: Path) -> None:
 async def test_a_narrow_key_bar_keeps_the_palette_key_and_whole_keys(tmp_path: Path) -> None:
     app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
     async with app.run_test(size=(60, 24)) as pilot:
-        screen = await settle(pilot)
-        screen.paper_list.focus()
-        await pilot.pause()
+        await list_focused(pilot)
         line = key_bar_line(app)
         assert len(line) == 60 and line.endswith("▏^p Commands ")
         assert "? Help" not in line and "q Quit" not in line  # no room: left out whole

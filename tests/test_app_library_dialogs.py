@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app_support import make_app, screen_text, titles_listed
 from library_support import GNN, SURVEY, TABLES, ZEBRA, dialog, select, settled, stored
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from tui.screens.lists import ListsScreen
@@ -233,19 +234,25 @@ async def test_lists_dialog_works_with_the_mouse(corpus: Path, data_dir: Path) -
         assert isinstance(app.screen, MainScreen)
 
 
+async def put_on_a_new_list(pilot: Pilot[None], title: str, name: str) -> MainScreen:
+    """Put the paper titled ``title`` on a new list called ``name``; open the list picker."""
+    screen = await select(pilot, title)
+    await pilot.press("l")
+    await dialog(pilot, ListsScreen)
+    pilot.app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await settled(pilot)
+    await pilot.press("L")
+    await dialog(pilot, ListsScreen)
+    return screen
+
+
 async def test_a_list_whose_name_has_quotes_and_backslashes_can_be_viewed(
     corpus: Path, data_dir: Path
 ) -> None:
     app = make_app(corpus, data_dir=data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await select(pilot, ZEBRA)
-        await pilot.press("l")
-        await dialog(pilot, ListsScreen)
-        app.screen.query_one(Input).value = 'The "best" \\ of C:\\'
-        await pilot.press("enter")
-        await settled(pilot)
-        await pilot.press("L")
-        await dialog(pilot, ListsScreen)
+        screen = await put_on_a_new_list(pilot, ZEBRA, 'The "best" \\ of C:\\')
         await pilot.press("enter")
         await settled(pilot)
         assert screen.search_text == 'list:"The \\"best\\" \\\\ of C:\\\\"'
@@ -255,12 +262,5 @@ async def test_a_list_whose_name_has_quotes_and_backslashes_can_be_viewed(
 async def test_list_names_show_literally(corpus: Path, data_dir: Path) -> None:
     app = make_app(corpus, data_dir=data_dir)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await select(pilot, SURVEY)
-        await pilot.press("l")
-        await dialog(pilot, ListsScreen)
-        app.screen.query_one(Input).value = "[b]bold[/b] [@click=app.quit]"
-        await pilot.press("enter")
-        await settled(pilot)
-        await pilot.press("L")
-        await dialog(pilot, ListsScreen)
+        await put_on_a_new_list(pilot, SURVEY, "[b]bold[/b] [@click=app.quit]")
         assert "[b]bold[/b] [@click=app.quit]" in screen_text(pilot)

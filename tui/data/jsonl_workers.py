@@ -86,7 +86,10 @@ def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
             if cache is not None and _cached(cache, path, info.st_mtime_ns):
                 continue
             with path.open("rb") as handle:
-                if snapshot.sniff(snapshot.peek(handle)) == "jsonl" and not is_gzip(handle.read(2)):
+                if is_gzip(handle.read(2)):
+                    continue  # read in one process
+                handle.seek(0)
+                if snapshot.sniff(snapshot.peek(handle)) == "jsonl":
                     _context()
                     return
         except (OSError, ValueError):
