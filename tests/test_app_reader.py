@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -70,6 +71,30 @@ async def test_first_frame_comes_before_the_corpus_and_says_it_is_loading(
         release.set()
         await settle(pilot)
         assert "4 of 4 papers" in screen_text(pilot)
+
+
+@pytest.mark.usefixtures("split")
+async def test_a_big_file_starts_being_parsed_before_the_loader_asks_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.data import jsonl_workers
+
+    path = tmp_path / "big.jsonl"
+    records = ({"id": f"2401.{n:05d}", "title": f"Paper {n}", "abstract": "A."} for n in range(60))
+    path.write_text("\n".join(json.dumps(record) for record in records))
+    taken: list[object] = []
+    take = jsonl_workers._take_early
+
+    def noted() -> object:
+        taken.append(take())
+        return taken[-1]
+
+    monkeypatch.setattr(jsonl_workers, "_take_early", noted)
+    async with make_app(path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "60 of 60 papers" in screen_text(pilot)
+    assert taken and taken[0] is not None  # the workers' reading was begun early, then taken
+    assert jsonl_workers._early is None
 
 
 async def test_a_burst_of_progress_reports_is_shown_sparingly_and_ends_at_100(

@@ -262,11 +262,23 @@ def test_the_workers_module_imports_no_pydantic() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_the_fork_server_starts_early_only_for_a_file_the_workers_will_parse(
+def test_parsing_starts_early_only_for_a_file_the_workers_will_parse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[bool] = []
-    monkeypatch.setattr(jsonl_workers, "_context", lambda: started.append(True))
+    started: list[str] = []
+
+    class Reading:  # stands in for the pool of workers
+        def __init__(self, fd: int, *, owned: bool) -> None:
+            started.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+            os.close(fd)
+
+        def submit(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(jsonl_workers, "_Reading", Reading)
     monkeypatch.setattr(jsonl_workers, "worker_count", lambda: 2)
     monkeypatch.setattr(jsonl_workers, "SPLIT_FROM", 100)
     small = write(tmp_path / "small.jsonl", ['{"title": "a"}'])
@@ -287,5 +299,49 @@ def test_the_fork_server_starts_early_only_for_a_file_the_workers_will_parse(
     cache.path_for(fingerprint).write_bytes(b"a cache written after the file")
     jsonl_workers.start_early([small, big], cache)  # reopened: the cache is read instead
     assert not started
-    jsonl_workers.start_early([small, big], None)
-    assert started == [True]
+    jsonl_workers.start_early([small, big, big], None)
+    jsonl_workers.drop_early()
+    assert started == [str(big)]
+
+
+@pytest.mark.usefixtures("split")
+def test_a_reading_started_early_is_taken_over_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(6))
+    expected = in_one_process(path, monkeypatch)
+    jsonl_workers.start_early([path], None)
+    early = jsonl_workers._early
+    assert early is not None and early.waiting  # the first ranges are being parsed
+    seen: list[int] = []
+    assert_same(read(path, progress=lambda done, total: seen.append(done)), expected)
+    assert jsonl_workers._early is None and not early.folder.exists()
+    assert seen[-1] == path.stat().st_size
+    with pytest.raises(OSError):
+        os.fstat(early.fd)  # its own descriptor was closed
+
+
+@pytest.mark.usefixtures("split")
+def test_a_file_changed_after_the_early_start_is_read_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(3))
+    jsonl_workers.start_early([path], None)
+    early = jsonl_workers._early
+    assert early is not None
+    write(path, tricky_lines(6))  # rewritten in place: another size
+    expected = in_one_process(path, monkeypatch)
+    assert_same(read(path), expected)
+    assert jsonl_workers._early is None and not early.folder.exists()
+
+
+@pytest.mark.usefixtures("split")
+def test_a_reading_started_early_that_nobody_takes_is_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(3))
+    jsonl_workers.start_early([path], None)
+    early = jsonl_workers._early
+    assert early is not None
+    jsonl_workers.drop_early()
+    assert jsonl_workers._early is None and not early.folder.exists()
+    assert all(future.done() for future in early.waiting)
+    jsonl_workers.drop_early()  # nothing left to drop

@@ -30,10 +30,11 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -72,11 +73,13 @@ def worker_count() -> int:
 
 
 def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
-    """Start the fork server now if one of ``paths`` is a file the workers will parse (plain
-    JSON Lines of :data:`SPLIT_FROM` bytes or more, with no ``cache`` file newer than it), so
-    that it has imported what the workers need (0.1-0.2 s) by the time parsing starts.
-    Inputs that cannot be read are left to the reader."""
-    if worker_count() < 2:
+    """Start parsing the first of ``paths`` that the workers will parse (plain JSON Lines of
+    :data:`SPLIT_FROM` bytes or more, with no ``cache`` file newer than it), so that its
+    first ranges are being parsed while the caller imports the rest of the reader (0.2-0.3
+    s). :func:`read_in_workers` takes that reading over when it is asked for the same file,
+    unchanged; :func:`drop_early` ends one nobody took. Inputs that cannot be read are left
+    to the reader."""
+    if worker_count() < 2 or _early is not None:
         return
     for path in paths:
         try:
@@ -89,11 +92,31 @@ def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
                 if is_gzip(handle.read(2)):
                     continue  # read in one process
                 handle.seek(0)
-                if snapshot.sniff(snapshot.peek(handle)) == "jsonl":
-                    _context()
-                    return
+                if snapshot.sniff(snapshot.peek(handle)) != "jsonl":
+                    continue
+            fd = os.open(path, os.O_RDONLY)
         except (OSError, ValueError):
             continue
+        try:
+            reading = _Reading(fd, owned=True)
+        except (OSError, ValueError, BrokenProcessPool):
+            os.close(fd)  # the reader tries again, and says what fails
+            return
+        try:
+            reading.submit()
+        except (OSError, RuntimeError, BrokenProcessPool):
+            reading.close()
+            return
+        _put_early(reading)
+        return
+
+
+def drop_early() -> None:
+    """Stop the reading :func:`start_early` began if :func:`read_in_workers` did not take
+    it (the file changed, or was read from the cache after all)."""
+    reading = _take_early()
+    if reading is not None:
+        reading.close()
 
 
 def _cached(cache: CorpusCache, path: Path, mtime_ns: int) -> bool:
@@ -124,35 +147,97 @@ def read_in_workers(
     it itself. Arguments as for :func:`.snapshot.read_jsonl`."""
     try:
         fd = raw.fileno()
-        size = os.fstat(fd).st_size
-        workers = worker_count()
-        if size < SPLIT_FROM or workers < 2 or is_gzip(os.pread(fd, 2, 0)):
+        info = os.fstat(fd)
+        if info.st_size < SPLIT_FROM or worker_count() < 2 or is_gzip(os.pread(fd, 2, 0)):
             return None
-        ranges = list(_ranges(fd, size, RANGE_BYTES))
-        shm = Path("/dev/shm")
-        base = shm if shm.is_dir() else Path(tempfile.gettempdir())
-        _remove_stale(base)
-        folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
-    except (OSError, AttributeError, ValueError):
+        reading = _take_early()
+        if reading is None or not reading.reads(info):
+            if reading is not None:
+                reading.close()
+            reading = _Reading(fd)
+    except (OSError, AttributeError, ValueError, BrokenProcessPool):
         return None
     try:
-        task = partial(_parse_range, file, folder, snapshot.MAX_PROBLEMS)
-        count = min(workers, len(ranges))
-        pool = ProcessPoolExecutor(
-            count,
-            mp_context=_context(),
-            initializer=_start,
-            initargs=(f"/proc/{os.getpid()}/fd/{fd}",),
-        )
-        try:
-            merger = _Merger(file, fd)
-            return _merged(pool, count, task, ranges, merger, total, progress, cancelled)
-        finally:
-            pool.shutdown(cancel_futures=True)
+        return _merged(reading, _Merger(file, reading.fd), total, progress, cancelled)
     except (OSError, ValueError, BrokenProcessPool):  # no fork, no memory, a worker killed
         return None
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        reading.close()
+
+
+class _Reading:
+    """The ranges of the file open as ``fd``, parsed by a pool of workers, a few ahead of
+    the merge; ``owned``: the descriptor is closed with the reading."""
+
+    def __init__(self, fd: int, *, owned: bool = False) -> None:
+        self.fd = fd
+        self.owned = owned
+        self.info = os.fstat(fd)
+        self.ranges = list(_ranges(fd, self.info.st_size, RANGE_BYTES))
+        self.count = min(worker_count(), len(self.ranges))
+        self.cap = snapshot.MAX_PROBLEMS
+        shm = Path("/dev/shm")
+        base = shm if shm.is_dir() else Path(tempfile.gettempdir())
+        _remove_stale(base)
+        self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=base))
+        try:
+            self.pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=_context(),
+                initializer=_start,
+                initargs=(f"/proc/{os.getpid()}/fd/{fd}",),
+            )
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self.task = partial(_parse_range, self.folder, self.cap)
+        self.todo = iter(self.ranges)
+        self.waiting: deque[Future[str | bytes | None]] = deque()
+
+    def reads(self, info: os.stat_result) -> bool:
+        """Whether this reads the file ``info`` describes, as it is now."""
+        mine = self.info
+        return (mine.st_dev, mine.st_ino, mine.st_size, mine.st_mtime_ns, self.cap) == (
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            snapshot.MAX_PROBLEMS,
+        )
+
+    def submit(self) -> None:
+        """Keep two ranges a worker submitted ahead of the merge."""
+        ahead = 2 * self.count - len(self.waiting)
+        self.waiting.extend(self.pool.submit(self.task, span) for span in islice(self.todo, ahead))
+
+    def close(self) -> None:
+        """Stop the workers (a range being parsed is finished first) and remove their
+        files."""
+        self.pool.shutdown(cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.owned:
+            os.close(self.fd)
+            self.owned = False
+
+
+_early: _Reading | None = None
+"""The reading :func:`start_early` began, until it is taken."""
+_early_lock = threading.Lock()
+
+
+def _put_early(reading: _Reading) -> None:
+    global _early
+    with _early_lock:
+        before, _early = _early, reading
+    if before is not None:  # (two loaders at once: the later one wins)
+        before.close()
+
+
+def _take_early() -> _Reading | None:
+    global _early
+    with _early_lock:
+        reading, _early = _early, None
+    return reading
 
 
 def _context() -> BaseContext:
@@ -207,22 +292,17 @@ _TITLES = SENT.index("titles")
 
 
 def _merged(
-    pool: ProcessPoolExecutor,
-    count: int,
-    task: Callable[[tuple[int, int]], str | bytes | None],
-    ranges: list[tuple[int, int]],
+    reading: _Reading,
     merger: _Merger,
     total: int,
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> ReadResult | None:
-    """Parse ``ranges`` in ``pool`` of ``count`` workers (a few ahead) and merge them in order; see
+    """Merge the ranges of ``reading`` in order as the workers parse them; see
     :func:`read_in_workers`. A range that cannot be read ends the reading there."""
-    waiting: deque[Future[str | bytes | None]] = deque()
-    todo = iter(ranges)
-    for _, end in ranges:
-        waiting.extend(pool.submit(task, span) for span in islice(todo, 2 * count - len(waiting)))
-        future = waiting.popleft()
+    for _, end in reading.ranges:
+        reading.submit()
+        future = reading.waiting.popleft()
         while not wait([future], timeout=0.2).done:
             if cancelled is not None and cancelled():
                 return merger.result(complete=False)
@@ -295,13 +375,14 @@ def _ranges(fd: int, size: int, step: int) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _range_part(file: str, fd: int, cap: int, span: tuple[int, int]) -> Part | None:
+def _range_part(fd: int, cap: int, span: tuple[int, int]) -> Part | None:
     """Parse the lines of one byte range of the file open as ``fd`` (see
     :meth:`_Merger.add`); None when the first line is a paperview export's header.
-    ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the calling process."""
+    ``cap``: :data:`.snapshot.MAX_PROBLEMS` of the calling process. (What it sends names
+    no file: the calling process adds the name.)"""
     start, end = span
-    reader = LineReader(file, first=start == 0, in_file=True, offset=start)
-    problems = reader.problems = _RangeProblems(file, cap)
+    reader = LineReader("", first=start == 0, in_file=True, offset=start)
+    problems = reader.problems = _RangeProblems("", cap)
     if reader.read(_pread(fd, start, end)) is not None:
         return None
     columns = reader.builder.columns
@@ -317,12 +398,12 @@ def _range_part(file: str, fd: int, cap: int, span: tuple[int, int]) -> Part | N
     )
 
 
-def _parse_range(file: str, folder: Path, cap: int, span: tuple[int, int]) -> str | bytes | None:
+def _parse_range(folder: Path, cap: int, span: tuple[int, int]) -> str | bytes | None:
     """In a worker: parse the lines of one byte range into a file of ``folder`` (see
     :func:`_range_part`) and return its path (or the blob itself when the file cannot be
     written: a full ``/dev/shm``); None when the first line is a paperview export's
     header."""
-    part = _range_part(file, _fd, cap, span)
+    part = _range_part(_fd, cap, span)
     if part is None:
         return None
     blob = marshal.dumps(part)

@@ -453,7 +453,7 @@ class MainScreen(Screen[None]):
 
         cache_on = self._read_options is None or self._read_options.cache
         cache = CorpusCache(defer=True) if cache_on else None  # written once searchable
-        jsonl_workers.start_early(self._paths, cache)  # its server starts while the rest imports
+        jsonl_workers.start_early(self._paths, cache)  # parsing starts while the rest imports
         from ..data.corpus import load_corpus  # deferred: the models import pydantic
         from ..data.sources import ReadOptions, expand_paths
 
@@ -479,13 +479,16 @@ class MainScreen(Screen[None]):
         # sight (see idle.py).
         gc.disable()
         try:
-            corpus = load_corpus(
-                self._paths,
-                options,
-                cache=cache,
-                progress=progress,
-                cancelled=lambda: worker.is_cancelled,
-            )
+            try:
+                corpus = load_corpus(
+                    self._paths,
+                    options,
+                    cache=cache,
+                    progress=progress,
+                    cancelled=lambda: worker.is_cancelled,
+                )
+            finally:
+                jsonl_workers.drop_early()  # begun for a file that was not read after all
             if worker.is_cancelled:
                 return
             self.post_message(self.CorpusRead(corpus))
