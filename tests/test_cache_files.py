@@ -15,6 +15,9 @@ from tui.data import snapshot, structured
 from tui.data.cache import CorpusCache, DiskStrings, cache_dir
 from tui.data.corpus import load_corpus
 from tui.data.models import Corpus
+from tui.data.search import SearchIndex
+from tui.data.search.keys import search_key
+from tui.data.search.table import PaperTable
 
 
 def write_snapshot(path: Path, count: int, start: int = 0) -> Path:
@@ -63,6 +66,41 @@ def test_the_second_load_comes_from_the_cache_and_is_identical(
     assert everything(second) == everything(first)
     assert second.problems[0].line == 31 and len(second.papers) == 30
     assert cached.stat().st_size > 0
+
+
+def test_the_titles_search_keys_come_from_the_cache_and_find_the_same_papers(
+    tmp_path: Path, cache: CorpusCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_snapshot(tmp_path / "a.jsonl", 30)
+    first = load_corpus([source], cache=cache)
+    monkeypatch.setattr(structured, "read_jsonl", None)
+    second = load_corpus([source], cache=cache)
+    table = second.papers
+    assert isinstance(table, PaperTable)
+    keys = table.title_keys  # read from the cache now, on first use
+    assert keys == [search_key(paper.title) for paper in first.papers]
+    index = SearchIndex(table)
+    assert index._columns.title_keys is keys  # taken, not made again
+    found = index.search("paper 12 caching")
+    assert second.papers[found.indices[0]].title == "Paper 12 on caching"
+
+
+def test_damaged_search_keys_in_the_cache_are_made_again(
+    tmp_path: Path, cache: CorpusCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_snapshot(tmp_path / "a.jsonl", 30)
+    load_corpus([source], cache=cache)
+    (path,) = cache.directory.glob("*.pvcache")
+    data = bytearray(path.read_bytes())
+    header, _ = cache_module._header(memoryview(data))
+    (offset, length, _), *_ = header["pieces"]["title_keys"]
+    data[offset + length // 2] ^= 0xFF  # their checksum no longer matches
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(structured, "read_jsonl", None)
+    table = load_corpus([source], cache=cache).papers  # read (the keys are read when used)
+    assert isinstance(table, PaperTable) and table.title_keys is None
+    found = SearchIndex(table).search("paper 12 caching")
+    assert table[found.indices[0]].title == "Paper 12 on caching"
 
 
 def test_a_changed_source_is_parsed_again(tmp_path: Path, cache: CorpusCache) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
 
@@ -55,9 +55,9 @@ class PaperColumns:
     files: list[str] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     extra_sources: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
-    title_keys: list[str] | None = None
-    """The titles' search keys, when the reader made them while it waited for the papers;
-    None once papers are added some other way."""
+    title_keys: list[str] | Callable[[], list[str] | None] | None = None
+    """The titles' search keys, when the reader made them while it waited for the papers,
+    or what reads them from the cache; None once papers are added some other way."""
 
     LISTS = (
         "ids",

@@ -8,6 +8,9 @@ costs about 130 µs for a typical non-ASCII abstract (20 s for a million abstrac
 ``multitask``, ``multi-task`` and ``Multi-Task`` are the same word, and ``self supervised``
 finds ``Self-Supervised``. Queries are keyed the same way.
 
+The cache stores the titles' keys (:mod:`tui.data.cache`): a change to :func:`search_key`
+must bump its ``FORMAT``.
+
 Keys are not always length-preserving (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``, a combining accent
 or a hyphen -> nothing), so spans found in a key are mapped back with :func:`display_span`.
 """

@@ -8,7 +8,7 @@ columns directly, so indexing a table never materialises a paper.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, overload
 
 from ..models import Paper, PaperDate, SourceRef
@@ -53,7 +53,7 @@ class PaperTable(Sequence[Paper]):
         source: str = "<generated>",
         author_names: Sequence[str] | None = None,
         categories: Sequence[str] | None = None,
-        title_keys: Sequence[str] | None = None,
+        title_keys: Sequence[str] | Callable[[], Sequence[str] | None] | None = None,
     ) -> None:
         size = len(ids)
         columns = (titles, abstracts, authors, upvotes, years, months, days)
@@ -70,7 +70,16 @@ class PaperTable(Sequence[Paper]):
         self.source = source
         self.author_names = author_names
         self.categories = categories
-        self.title_keys = title_keys if title_keys is not None and len(title_keys) == size else None
+        self._title_keys = title_keys
+
+    @property
+    def title_keys(self) -> Sequence[str] | None:
+        """The titles' search keys when they came with the columns (read from the cache on
+        first use); None: the search makes them."""
+        keys = self._title_keys
+        if callable(keys):
+            keys = self._title_keys = keys()
+        return keys if keys is not None and len(keys) == len(self.ids) else None
 
     def __len__(self) -> int:
         return len(self.ids)
