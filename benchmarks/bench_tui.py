@@ -4,7 +4,7 @@ Prints, per corpus size:
 
 * keystroke -> frame showing the new results: the time from a key press in the search bar
   (typing a query one character at a time, waiting for each result) to the end of the first
-  screen refresh after the result was put in the list; both for the first (progressive)
+  frame that draws the list after the result was put in it; both for the first (progressive)
   result and for the complete one;
 * cursor move and page scroll -> frame at 1M papers (the list action, then the next refresh);
 
@@ -59,7 +59,8 @@ SIZE = (120, 40)
 
 @dataclass
 class Probe:
-    """Notes when a result reaches the screen: the refresh after ``PaperList.show``."""
+    """Notes when a result reaches the screen: the end of the first frame that draws the
+    list after ``PaperList.show`` (``PaperList.call_after_drawn``, a millisecond late at most)."""
 
     frames: list[tuple[float, str, bool]] = field(default_factory=list)
 
@@ -74,7 +75,8 @@ class Probe:
             screen = widget.screen
             if isinstance(screen, MainScreen) and screen.result is not None:
                 query, complete = screen.result.query, screen.result.complete
-                widget.app.call_after_refresh(
+                # after the frame that draws the list (which may draw its new rows first)
+                widget.call_after_drawn(
                     lambda: frames.append((time.perf_counter(), query, complete))
                 )
 

@@ -18,10 +18,12 @@ from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui import display
 from tui.app import style_sheets
 from tui.data.models import Listed, Paper, PaperDate, SourceRef
 from tui.display import RowMark
 from tui.screens.idle import untie_drawn_lines
+from tui.widgets import paper_list as paper_list_module
 from tui.widgets.paper_list import PaperList
 from tui.widgets.scrollbar import thumb
 
@@ -369,3 +371,36 @@ async def test_rows_drawn_before_the_frame_are_the_rows_the_frame_shows() -> Non
         assert "Paper number 499" in line_text(paper_list, 0)
         await pilot.pause()
         assert called == ["after the frame"]
+
+
+async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(paper_list_module, "DRAW_FOR", 0.0)  # one row a turn
+    app = ListApp([make_paper(i) for i in range(500)], range(500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        rows_made: list[int] = []
+        make_row = display.list_row
+
+        def counted(paper: Listed, *args: object, **kwargs: object) -> Content:
+            rows_made.append(int(paper.title.split()[-1]))
+            return make_row(paper, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(display, "list_row", counted)
+        made_when_shown: list[int] = []
+        refresh = paper_list.refresh
+
+        def noted(*args: object, **kwargs: object) -> object:
+            made_when_shown.append(len(rows_made))
+            return refresh(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(paper_list, "refresh", noted)
+        paper_list.show(app.papers, range(300, 500))
+        assert len(rows_made) == 1  # the rest in later turns: the screen goes on meanwhile
+        await pilot.pause(0.2)
+        height = paper_list.scrollable_content_region.height
+        assert sorted(rows_made) == list(range(300, 300 + height))  # each visible row once
+        assert made_when_shown[0] == height  # shown once all were drawn
+        assert "Paper number 300" in line_text(paper_list, 0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import partial
+from time import perf_counter
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events
@@ -51,6 +53,11 @@ not in the same turn of the event loop, so a key pressed meanwhile is handled fi
 
 DRAWN_WAIT = 0.1
 """Seconds :meth:`PaperList.call_after_drawn` waits for a frame before calling anyway."""
+
+DRAW_FOR = 0.002
+"""Seconds a turn of drawing a new result's rows lasts at most (see :meth:`PaperList.show`)."""
+DRAW_NEXT = 0.0005
+"""Seconds between two such turns: the screen and the keys get the event loop between."""
 
 
 def _no_spans(_position: int) -> Spans:
@@ -151,6 +158,8 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._drawn_timer: Timer | None = None
         self._drawn_due = False
         self._drawing_ahead = False
+        self._drawing = 0  # bumped by each change to draw: an older drawing stops
+        self._when_drawn: list[Callable[[], object]] = []
 
     # --- what the screen tells it --------------------------------------------------------
 
@@ -181,14 +190,48 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._spans = spans or _no_spans
         if placeholder is not None:
             self._placeholder = placeholder
-        set_virtual_height(self, len(rows))
+        set_virtual_height(self, len(rows), refresh=False)
         self._cursor = clamp(cursor, 0, max(0, len(rows) - 1))
         if cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
+        self._draw_then(self._show_drawn)
+        self.post_message(self.Highlighted(self, self.position))
+
+    def _draw_then(self, show: Callable[[], object]) -> None:
+        """Draw the visible rows that are new (a new result, new match highlights) before
+        ``show`` repaints them: for at most :data:`DRAW_FOR` at a time, going on in later
+        turns of the event loop.
+
+        A page of new rows costs 5-10 ms: drawn in a frame, with the rest of the screen,
+        it made that frame the longest stall while typing. (A frame that comes meanwhile
+        for another reason draws what is left itself.)"""
+        self._when_drawn.append(show)
+        self._drawing += 1
+        self._draw_rows(self._drawing, 0)
+
+    def _draw_rows(self, drawing: int, done: int) -> None:
+        """Go on drawing after the first ``done`` visible rows."""
+        if drawing != self._drawing:
+            return  # something newer is being drawn (its drawing shows this too)
+        width, top = self.scrollable_content_region.width, round(self.scroll_offset.y)
+        end = min(len(self._rows), top + self.scrollable_content_region.height)
+        if self.is_mounted and width > 0:
+            if self._restyled:
+                self._check_looks()
+            stop = perf_counter() + DRAW_FOR
+            for row in range(top + done, end):
+                self._row_strip(row, width)  # (kept: drawn rows cost next to nothing)
+                if perf_counter() > stop and row + 1 < end:
+                    self.set_timer(DRAW_NEXT, partial(self._draw_rows, drawing, row + 1 - top))
+                    return
+        shows, self._when_drawn = self._when_drawn, []
+        for show in shows:
+            show()
+
+    def _show_drawn(self) -> None:
         self.refresh()
         self.draw_early()
-        self.post_message(self.Highlighted(self, self.position))
 
     def set_placeholder(self, placeholder: Content) -> None:
         """Change the message shown when there are no rows."""
@@ -210,6 +253,9 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         """Redraw the rows of the papers at ``positions`` that are on screen."""
         for position in positions:
             self._versions[position] = self._versions.get(position, 0) + 1
+        self._draw_then(partial(self._show_papers, positions))
+
+    def _show_papers(self, positions: Collection[int]) -> None:
         first = round(self.scroll_offset.y)
         height = self.scrollable_content_region.height
         for row in range(first, min(len(self._rows), first + height)):

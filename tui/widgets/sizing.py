@@ -6,13 +6,14 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
 
-def set_virtual_height(view: ScrollView, height: int) -> None:
+def set_virtual_height(view: ScrollView, height: int, *, refresh: bool = True) -> None:
     """Set how many lines ``view`` scrolls over.
 
     Assigning ``virtual_size`` lays out the whole screen (the reactive has ``layout=True``),
     which repaints every widget: tens of milliseconds per keystroke. When the vertical
     scrollbar is always shown (``overflow-y: scroll`` in the styles), nothing around the
-    widget moves, so updating the scrollbar and repainting the widget is enough.
+    widget moves, so updating the scrollbar and repainting the widget is enough
+    (``refresh=False``: the caller repaints the widget when it is ready).
     """
     size = Size(0, height)
     if size == view.virtual_size:
@@ -28,4 +29,5 @@ def set_virtual_height(view: ScrollView, height: int) -> None:
     bar.window_size = window
     if view.scroll_offset.y > max(0, height - window):
         view.scroll_to(y=max(0, height - window), animate=False, immediate=True)
-    view.refresh()
+    if refresh:
+        view.refresh()
