@@ -382,6 +382,7 @@ async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
         await pilot.pause()
         paper_list = app.query_one(PaperList)
         rows_made: list[int] = []
+        in_a_frame: list[int] = []
         make_row = display.list_row
 
         def counted(paper: Listed, *args: object, **kwargs: object) -> Content:
@@ -389,6 +390,15 @@ async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
             return make_row(paper, *args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(display, "list_row", counted)
+        render_lines = paper_list.render_lines
+
+        def frame_lines(crop: Region) -> list[Strip]:
+            made = len(rows_made)
+            lines = render_lines(crop)
+            in_a_frame.extend(rows_made[made:])
+            return lines
+
+        monkeypatch.setattr(paper_list, "render_lines", frame_lines)
         made_when_shown: list[int] = []
         refresh = paper_list.refresh
 
@@ -397,10 +407,15 @@ async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
             return refresh(*args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(paper_list, "refresh", noted)
-        paper_list.show(app.papers, range(300, 500))
+        # a shorter result: the scrollbar's thumb changes too, and waits for the rows
+        paper_list.show(app.papers, range(300, 400))
+        drawn_when_called: list[int] = []
+        paper_list.call_after_drawn(lambda: drawn_when_called.append(len(made_when_shown)))
         assert len(rows_made) == 1  # the rest in later turns: the screen goes on meanwhile
         await pilot.pause(0.2)
         height = paper_list.scrollable_content_region.height
         assert sorted(rows_made) == list(range(300, 300 + height))  # each visible row once
+        assert not in_a_frame  # no frame drew them
         assert made_when_shown[0] == height  # shown once all were drawn
+        assert drawn_when_called and drawn_when_called[0] >= 1  # after the frame that shows them
         assert "Paper number 300" in line_text(paper_list, 0)

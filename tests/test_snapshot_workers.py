@@ -345,3 +345,25 @@ def test_a_reading_started_early_that_nobody_takes_is_dropped(tmp_path: Path) ->
     assert jsonl_workers._early is None and not early.folder.exists()
     assert all(future.done() for future in early.waiting)
     jsonl_workers.drop_early()  # nothing left to drop
+
+
+@pytest.mark.usefixtures("split")
+def test_an_early_start_that_fails_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "a.jsonl", tricky_lines(3))
+    made: list[jsonl_workers._Reading] = []
+    real_init = jsonl_workers._Reading.__init__
+
+    def noted(reading: jsonl_workers._Reading, fd: int, *, owned: bool = False) -> None:
+        real_init(reading, fd, owned=owned)
+        made.append(reading)
+
+    def dying(reading: jsonl_workers._Reading) -> None:
+        raise EOFError("the fork server went away")
+
+    monkeypatch.setattr(jsonl_workers._Reading, "__init__", noted)
+    monkeypatch.setattr(jsonl_workers._Reading, "submit", dying)
+    jsonl_workers.start_early([path], None)  # quietly: the reader tries again
+    (reading,) = made
+    assert jsonl_workers._early is None and not reading.folder.exists() and not reading.owned

@@ -97,16 +97,21 @@ def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
             fd = os.open(path, os.O_RDONLY)
         except (OSError, ValueError):
             continue
+        # Whatever fails here, the reader tries again, and says what fails.
         try:
             reading = _Reading(fd, owned=True)
-        except (OSError, ValueError, BrokenProcessPool):
-            os.close(fd)  # the reader tries again, and says what fails
-            return
+        except BaseException as failure:
+            os.close(fd)
+            if isinstance(failure, Exception):
+                return
+            raise
         try:
             reading.submit()
-        except (OSError, RuntimeError, BrokenProcessPool):
+        except BaseException as failure:
             reading.close()
-            return
+            if isinstance(failure, Exception):
+                return
+            raise
         _put_early(reading)
         return
 

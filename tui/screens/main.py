@@ -50,6 +50,7 @@ from .library import (
 )
 
 if TYPE_CHECKING:
+    from ..data.cache import CorpusCache
     from ..data.library import Annotation, LibraryStore, LibraryView
     from ..data.models import Corpus, Listed, Paper, Problem
     from ..data.search import SearchIndex, SearchResult
@@ -454,39 +455,13 @@ class MainScreen(Screen[None]):
         cache_on = self._read_options is None or self._read_options.cache
         cache = CorpusCache(defer=True) if cache_on else None  # written once searchable
         jsonl_workers.start_early(self._paths, cache)  # parsing starts while the rest imports
-        from ..data.corpus import load_corpus  # deferred: the models import pydantic
-        from ..data.sources import ReadOptions, expand_paths
-
-        files, _ = expand_paths(self._paths)
-        size = sum(_size(path) for path in files)
-        plural = "s" if len(files) != 1 else ""
-        reading = f"reading {len(files):,} file{plural} ({_megabytes(size)})"
-        self.post_message(self.LoadProgressed(reading))
-        shown = [0.0, 0.0]  # the percentage shown, and when
-
-        def progress(done: int, total: int) -> None:
-            # At most PROGRESS_EVERY seconds apart: each update is a frame, and a frame a
-            # percent cost a big file's parsing 0.5 s of this process's time
-            percent = 100 * done // total if total else 100
-            now = monotonic()
-            if percent != shown[0] and (done >= total or now - shown[1] >= PROGRESS_EVERY):
-                shown[:] = [percent, now]
-                self.post_message(self.LoadProgressed(f"{reading} {percent}%"))
-
-        options = self._read_options or ReadOptions()
         # The corpus and its index are millions of objects that live as long as the app:
         # the cycle collector is off while they are built, then they are frozen out of its
         # sight (see idle.py).
         gc.disable()
         try:
             try:
-                corpus = load_corpus(
-                    self._paths,
-                    options,
-                    cache=cache,
-                    progress=progress,
-                    cancelled=lambda: worker.is_cancelled,
-                )
+                corpus = self._read_inputs(worker, cache)
             finally:
                 jsonl_workers.drop_early()  # begun for a file that was not read after all
             if worker.is_cancelled:
@@ -508,6 +483,35 @@ class MainScreen(Screen[None]):
         finally:
             freeze_loaded()
             gc.enable()
+
+    def _read_inputs(self, worker: Worker[None], cache: CorpusCache | None) -> Corpus:
+        """The corpus of the inputs, with progress reported (in the loading thread)."""
+        from ..data.corpus import load_corpus  # deferred: the models import pydantic
+        from ..data.sources import ReadOptions, expand_paths
+
+        files, _ = expand_paths(self._paths)
+        size = sum(_size(path) for path in files)
+        plural = "s" if len(files) != 1 else ""
+        reading = f"reading {len(files):,} file{plural} ({_megabytes(size)})"
+        self.post_message(self.LoadProgressed(reading))
+        shown = [0.0, 0.0]  # the percentage shown, and when
+
+        def progress(done: int, total: int) -> None:
+            # At most PROGRESS_EVERY seconds apart: each update is a frame, and a frame a
+            # percent cost a big file's parsing 0.5 s of this process's time
+            percent = 100 * done // total if total else 100
+            now = monotonic()
+            if percent != shown[0] and (done >= total or now - shown[1] >= PROGRESS_EVERY):
+                shown[:] = [percent, now]
+                self.post_message(self.LoadProgressed(f"{reading} {percent}%"))
+
+        return load_corpus(
+            self._paths,
+            self._read_options or ReadOptions(),
+            cache=cache,
+            progress=progress,
+            cancelled=lambda: worker.is_cancelled,
+        )
 
     @on(LoadProgressed)
     def _load_progressed(self, message: LoadProgressed) -> None:

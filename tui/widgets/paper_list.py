@@ -27,7 +27,7 @@ from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
 from .quick_lines import QuickLines
 from .scrollbar import SteadyScrollView
 from .segments import SegmentRenderer
-from .sizing import set_virtual_height
+from .sizing import set_virtual_height, show_height
 
 if TYPE_CHECKING:
     from textual.style import Style as VisualStyle
@@ -230,7 +230,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             show()
 
     def _show_drawn(self) -> None:
-        self.refresh()
+        show_height(self)  # the scrollbar too: a thumb repainted earlier repaints the rows
         self.draw_early()
 
     def set_placeholder(self, placeholder: Content) -> None:
@@ -444,7 +444,12 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: a row of the result, or a line of the placeholder."""
-        if self._after_drawn and not self._drawn_due and not self.drawing_early:
+        if (  # (not a frame that comes while new rows are being drawn: they are not shown)
+            self._after_drawn
+            and not self._drawn_due
+            and not self.drawing_early
+            and not self._when_drawn
+        ):
             self._drawn_due = True
             # once this frame is out, behind what already waits (a key, the screen's timers)
             if self._drawn_timer is not None:

@@ -13,7 +13,7 @@ def set_virtual_height(view: ScrollView, height: int, *, refresh: bool = True) -
     which repaints every widget: tens of milliseconds per keystroke. When the vertical
     scrollbar is always shown (``overflow-y: scroll`` in the styles), nothing around the
     widget moves, so updating the scrollbar and repainting the widget is enough
-    (``refresh=False``: the caller repaints the widget when it is ready).
+    (``refresh=False``: the caller does both when it is ready, with :func:`show_height`).
     """
     size = Size(0, height)
     if size == view.virtual_size:
@@ -24,10 +24,16 @@ def set_virtual_height(view: ScrollView, height: int, *, refresh: bool = True) -
         return
     view.set_reactive(ScrollView.virtual_size, size)
     window = view.scrollable_content_region.height
-    bar = view.vertical_scrollbar
-    bar.window_virtual_size = height
-    bar.window_size = window
     if view.scroll_offset.y > max(0, height - window):
         view.scroll_to(y=max(0, height - window), animate=False, immediate=True)
     if refresh:
-        view.refresh()
+        show_height(view)
+
+
+def show_height(view: ScrollView) -> None:
+    """Repaint ``view`` and its scrollbar's thumb for the height it scrolls over now."""
+    if view.is_mounted and view.styles.overflow_y == "scroll" and view.show_vertical_scrollbar:
+        bar = view.vertical_scrollbar
+        bar.window_virtual_size = view.virtual_size.height
+        bar.window_size = view.scrollable_content_region.height
+    view.refresh()
