@@ -14,6 +14,8 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.geometry import Region
+from textual.message import Message
+from textual.messages import Update
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
@@ -419,3 +421,24 @@ async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
         assert made_when_shown[0] == height  # shown once all were drawn
         assert drawn_when_called and drawn_when_called[0] >= 1  # after the frame that shows them
         assert "Paper number 300" in line_text(paper_list, 0)
+
+
+async def test_a_new_result_asks_the_screen_for_a_frame_at_once() -> None:
+    """Not once the list is next idle: by then the frame that echoes the key has often been
+    drawn, and the rows waited for the next one, 17-25 ms later."""
+    app = ListApp([make_paper(i) for i in range(500)], range(500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        posted: list[object] = []
+        post = app.screen.post_message
+
+        def noted(message: Message) -> bool:
+            posted.append(message)
+            return post(message)
+
+        app.screen.post_message = noted  # type: ignore[method-assign]
+        paper_list.show(app.papers, range(10, 500))
+        assert any(isinstance(m, Update) and m.widget is paper_list for m in posted)
+        await pilot.pause()
+        assert "Paper number 10" in line_text(paper_list, 0)

@@ -231,7 +231,18 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
 
     def _show_drawn(self) -> None:
         show_height(self)  # the scrollbar too: a thumb repainted earlier repaints the rows
+        self._repaint_next_frame()
         self.draw_early()
+
+    def _repaint_next_frame(self) -> None:
+        """Tell the screen now that the list needs repainting.
+
+        Textual (8.2.8) tells it once the widget is next idle, which often comes just after
+        the frame that echoes the key (the screen's frames are 1/60 s apart): the new rows
+        then waited 17-25 ms for the next one. (Harmless if Textual changes.)"""
+        check_refresh = getattr(self, "_check_refresh", None)
+        if callable(check_refresh):
+            check_refresh()
 
     def set_placeholder(self, placeholder: Content) -> None:
         """Change the message shown when there are no rows."""
