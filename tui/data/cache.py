@@ -346,19 +346,18 @@ class _TitleKeys:
         self._view: memoryview | None = view
         self._pieces = pieces
         self._count = count
+        self._keys: list[str] | None = None
 
     def __call__(self) -> list[str] | None:
-        """The keys (once; the file is let go); None when they cannot be read."""
+        """The keys (read once, then the file is let go); None when they cannot be read."""
         view, self._view = self._view, None
-        if view is None:
-            return None
-        keys: list[str] = []
-        try:
-            for piece in self._pieces:
-                keys.extend(marshal.loads(_checked(view, piece)))
-        except (ValueError, EOFError, TypeError):
-            return None
-        return keys if len(keys) == self._count else None
+        if view is not None:
+            keys: list[str] = []
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                for piece in self._pieces:
+                    keys.extend(marshal.loads(_checked(view, piece)))
+                self._keys = keys if len(keys) == self._count else None
+        return self._keys
 
 
 def _strings(

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from . import snapshot
-from .line_abstracts import LineAbstracts, LineSpans
+from .line_abstracts import LineAbstracts, LineSpans, read_at
 from .paper_columns import PaperColumns
 from .snapshot import Cancelled, LineReader, Progress, ReadResult, _Problems, is_gzip
 from .vocabulary import Severity
@@ -97,23 +97,25 @@ def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
             fd = os.open(path, os.O_RDONLY)
         except (OSError, ValueError):
             continue
-        # Whatever fails here, the reader tries again, and says what fails.
-        try:
-            reading = _Reading(fd, owned=True)
-        except BaseException as failure:
-            os.close(fd)
-            if isinstance(failure, Exception):
-                return
-            raise
-        try:
-            reading.submit()
-        except BaseException as failure:
-            reading.close()
-            if isinstance(failure, Exception):
-                return
-            raise
-        _put_early(reading)
+        with contextlib.suppress(Exception):  # the reader tries again, and says what fails
+            _put_early(_started(fd))
         return
+
+
+def _started(fd: int) -> _Reading:
+    """A reading of the file open as ``fd`` (which it owns from now on, closed if the
+    reading cannot start) with its first ranges submitted."""
+    try:
+        reading = _Reading(fd, owned=True)
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        reading.submit()
+    except BaseException:
+        reading.close()
+        raise
+    return reading
 
 
 def drop_early() -> None:
@@ -388,7 +390,7 @@ def _range_part(fd: int, cap: int, span: tuple[int, int]) -> Part | None:
     start, end = span
     reader = LineReader("", first=start == 0, in_file=True, offset=start)
     problems = reader.problems = _RangeProblems("", cap)
-    if reader.read(_pread(fd, start, end)) is not None:
+    if reader.read(read_at(fd, start, end)) is not None:
         return None
     columns = reader.builder.columns
     return (
@@ -421,17 +423,6 @@ def _parse_range(folder: Path, cap: int, span: tuple[int, int]) -> str | bytes |
             path.unlink()
         return blob
     return str(path)
-
-
-def _pread(fd: int, start: int, end: int) -> bytes:
-    chunks: list[bytes] = []
-    while start < end:
-        block = os.pread(fd, end - start, start)
-        if not block:
-            break
-        chunks.append(block)
-        start += len(block)
-    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
 
 
 class _RangeProblems(_Problems):

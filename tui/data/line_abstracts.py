@@ -86,7 +86,10 @@ class LineAbstracts(LazyStrings):
             last = first + 1  # read lines up to READ_BYTES at once (at least one)
             while last < stop and starts[last] + lengths[last] - base <= READ_BYTES:
                 last += 1
-            data = _pread(self._fd, starts[last - 1] + lengths[last - 1] - base, base)
+            try:
+                data = read_at(self._fd, base, starts[last - 1] + lengths[last - 1])
+            except OSError:
+                data = b""  # (unreadable now: empty abstracts)
             for index in range(first, last):
                 at = starts[index] - base
                 texts.append(decode(data[at : at + lengths[index]]))
@@ -101,16 +104,14 @@ def _size(fd: int) -> int:
         return -1
 
 
-def _pread(fd: int, size: int, offset: int) -> bytes:
+def read_at(fd: int, start: int, end: int) -> bytes:
+    """Bytes ``start`` to ``end`` of the file open as ``fd`` (fewer at its end); raises
+    ``OSError`` when they cannot be read."""
     chunks: list[bytes] = []
-    while size > 0:
-        try:
-            block = os.pread(fd, size, offset)
-        except OSError:
-            break
+    while start < end:
+        block = os.pread(fd, end - start, start)
         if not block:
             break
         chunks.append(block)
-        size -= len(block)
-        offset += len(block)
-    return b"".join(chunks)
+        start += len(block)
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]

@@ -18,8 +18,7 @@ def set_virtual_height(view: ScrollView, height: int, *, refresh: bool = True) -
     size = Size(0, height)
     if size == view.virtual_size:
         return
-    always_shown = view.styles.overflow_y == "scroll" and view.show_vertical_scrollbar
-    if not (view.is_mounted and always_shown):
+    if not _bar_always_shown(view):
         view.virtual_size = size
         return
     view.set_reactive(ScrollView.virtual_size, size)
@@ -32,8 +31,12 @@ def set_virtual_height(view: ScrollView, height: int, *, refresh: bool = True) -
 
 def show_height(view: ScrollView) -> None:
     """Repaint ``view`` and its scrollbar's thumb for the height it scrolls over now."""
-    if view.is_mounted and view.styles.overflow_y == "scroll" and view.show_vertical_scrollbar:
+    if _bar_always_shown(view):
         bar = view.vertical_scrollbar
         bar.window_virtual_size = view.virtual_size.height
         bar.window_size = view.scrollable_content_region.height
     view.refresh()
+
+
+def _bar_always_shown(view: ScrollView) -> bool:
+    return view.is_mounted and view.styles.overflow_y == "scroll" and view.show_vertical_scrollbar
