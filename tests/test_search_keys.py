@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.data.search.keys import display_span, fold_key, fold_offsets, search_key
+from tui.data.search.keys import display_span, fold_key, fold_offsets, search_key, search_keys
 from tui.data.text import fold
 
 TRICKY = (
@@ -23,6 +23,11 @@ def test_fold_key_examples() -> None:
     assert fold_key("TÜLU 3") == "tulu 3"
     assert fold_key("Akyürek") == "akyurek"
     assert fold_key("Straße") == "strasse"
+
+
+@given(st.lists(st.text() | st.text(alphabet="-\u2010aBc Z"), max_size=8))
+def test_search_keys_is_search_key_of_each(texts: list[str]) -> None:
+    assert search_keys(texts) == [search_key(text) for text in texts]
 
 
 def test_search_key_leaves_hyphens_out() -> None:

@@ -254,9 +254,9 @@ def _encode(
             put(name, marshal.dumps(values[start : start + PIECE]))
     keys = columns.title_keys() if callable(columns.title_keys) else columns.title_keys
     if keys is None or len(keys) != len(columns):
-        from .search.keys import search_key  # (the search package, only when writing)
+        from .search.keys import search_keys  # (the search package, only when writing)
 
-        keys = [search_key(title) for title in columns.titles]
+        keys = search_keys(columns.titles)
     for start in range(0, len(keys), PIECE):  # the index takes them instead of making them
         put("title_keys", marshal.dumps(keys[start : start + PIECE]))
     put("lines", columns.lines.tobytes())

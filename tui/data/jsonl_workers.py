@@ -453,9 +453,10 @@ class _Merger:
         self.fd = fd
         self.columns = PaperColumns(files=[file], starts=[0])
         self.spans = LineSpans()
-        from .search.keys import search_key  # here: the workers do without pydantic
+        from .search.keys import search_key, search_keys  # here: workers do without pydantic
 
         self.search_key = search_key
+        self.search_keys = search_keys
         self.title_keys: list[str] = []  # made while the workers parse the next ranges
         self.seen: set[str] = set()
         self.positions: dict[str, int] | None = None  # made at the first id read twice
@@ -497,7 +498,7 @@ class _Merger:
                 positions.update(zip(ids, range(offset, offset + len(ids)), strict=True))
             for name, values in zip(SENT, lists, strict=True):
                 getattr(columns, name).extend(values)
-            self.title_keys.extend(map(self.search_key, lists[_TITLES]))
+            self.title_keys.extend(self.search_keys(lists[_TITLES]))
             columns.lines.extend(array("I", [line + base for line in lines]))
             self.spans.extend(spans)
             for position, more in extra:

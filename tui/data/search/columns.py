@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ..models import Paper
-from .keys import search_key
+from .keys import search_key, search_keys
 from .postings import WordIndex
 from .table import PaperTable
 
@@ -49,7 +49,7 @@ class Columns:
             self.titles = [paper.title for paper in papers]
             self.abstracts = [paper.abstract for paper in papers]
         made = self.table.title_keys if self.table is not None else None
-        self.title_keys = made if made is not None else [search_key(t) for t in self.titles]
+        self.title_keys = made if made is not None else search_keys(self.titles)
         self.abstract_keys: list[str] = [""] * self.size
         self._abstract_ready = bytearray(self.chunks)
         self._lock = threading.Lock()
@@ -79,7 +79,7 @@ class Columns:
         start, end = self.bounds(chunk)
         keys = in_blocks(
             self.abstracts[start:end],
-            lambda texts: [search_key(text) for text in texts],
+            search_keys,
             self.pause,
         )
         with self._lock:
@@ -104,7 +104,7 @@ class Columns:
                 names = table.author_names if table is not None else None
                 if names is None:
                     names = [", ".join(paper.author_names) for paper in self._rows()]
-                keys = [search_key(text) if text else "" for text in names]
+                keys = search_keys(names)
             else:
                 categories = table.categories if table is not None else None
                 if categories is None:

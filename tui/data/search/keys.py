@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -54,6 +55,13 @@ def search_key(text: str) -> str:
     if "\u2010" in key:
         key = key.replace("\u2010", "")
     return key
+
+
+def search_keys(texts: Iterable[str]) -> list[str]:
+    """:func:`search_key` of each of ``texts``, about twice as fast on many: ASCII text
+    (nearly every title, most abstracts) is keyed inline, without two calls a text."""
+    key = search_key
+    return [text.lower().replace("-", "") if text.isascii() else key(text) for text in texts]
 
 
 @lru_cache(maxsize=4096)
