@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import ClassVar, overload
@@ -420,6 +421,33 @@ async def test_a_page_of_new_rows_is_drawn_a_few_at_a_time_then_shown_at_once(
         assert not in_a_frame  # no frame drew them
         assert made_when_shown[0] == height  # shown once all were drawn
         assert drawn_when_called and drawn_when_called[0] >= 1  # after the frame that shows them
+        assert "Paper number 300" in line_text(paper_list, 0)
+
+
+async def test_a_cursor_move_while_new_rows_are_drawn_paints_none_of_them_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two rows of the new result among the old ones, until the rest were drawn."""
+    monkeypatch.setattr(paper_list_module, "DRAW_FOR", 0.0)  # one row a turn
+    app = ListApp([make_paper(i) for i in range(500)], range(500))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        paper_list = app.query_one(PaperList)
+        early: list[str] = []
+        render_lines = paper_list.render_lines
+
+        def frame_lines(crop: Region) -> list[Strip]:
+            lines = render_lines(crop)
+            if paper_list._new_rows:
+                early.extend(strip.text for strip in lines)
+            return lines
+
+        monkeypatch.setattr(paper_list, "render_lines", frame_lines)
+        paper_list.show(app.papers, range(300, 400))
+        paper_list.action_cursor_down()
+        await pilot.pause(0.2)
+        assert not [line for line in early if re.search(r"Paper number 3\d\d", line)]
+        assert paper_list.position == 301
         assert "Paper number 300" in line_text(paper_list, 0)
 
 

@@ -160,6 +160,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._drawing_ahead = False
         self._drawing = 0  # bumped by each change to draw: an older drawing stops
         self._when_drawn: list[Callable[[], object]] = []
+        self._new_rows = False  # a new result is being drawn: the screen shows the old one
 
     # --- what the screen tells it --------------------------------------------------------
 
@@ -195,6 +196,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         if cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
+        self._new_rows = True
         self._draw_then(self._show_drawn)
         self.post_message(self.Highlighted(self, self.position))
 
@@ -230,6 +232,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             show()
 
     def _show_drawn(self) -> None:
+        self._new_rows = False
         show_height(self)  # the scrollbar too: a thumb repainted earlier repaints the rows
         self._repaint_next_frame()
         self.draw_early()
@@ -319,8 +322,9 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             return
         old = self._cursor
         self._cursor = row
-        self.refresh_line(old)
-        self.refresh_line(row)
+        if not self._new_rows:  # else all rows repaint once drawn, not two amid the old ones
+            self.refresh_line(old)
+            self.refresh_line(row)
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self, self.position))
 
