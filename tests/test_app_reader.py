@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -85,8 +86,8 @@ async def test_a_big_file_starts_being_parsed_before_the_loader_asks_for_it(
     taken: list[object] = []
     take = jsonl_workers._take_early
 
-    def noted() -> object:
-        taken.append(take())
+    def noted(info: os.stat_result | None = None) -> object:
+        taken.append(take(info))
         return taken[-1]
 
     monkeypatch.setattr(jsonl_workers, "_take_early", noted)

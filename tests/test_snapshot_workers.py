@@ -336,6 +336,26 @@ def test_a_file_changed_after_the_early_start_is_read_as_it_is_now(
 
 
 @pytest.mark.usefixtures("split")
+def test_a_reading_started_early_waits_while_another_big_file_is_read_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a folder listed first holds a big file too: the early start is kept for the
+    file it began, not closed when the folder's file is read."""
+    (tmp_path / "folder").mkdir()
+    first = write(tmp_path / "folder" / "first.jsonl", tricky_lines(3))
+    later = write(tmp_path / "later.jsonl", tricky_lines(6))
+    expected_first = in_one_process(first, monkeypatch)
+    expected_later = in_one_process(later, monkeypatch)
+    jsonl_workers.start_early([tmp_path / "folder", later], None)
+    early = jsonl_workers._early
+    assert early is not None
+    assert_same(read(first), expected_first)
+    assert jsonl_workers._early is early and early.folder.exists()
+    assert_same(read(later), expected_later)
+    assert jsonl_workers._early is None and not early.folder.exists()
+
+
+@pytest.mark.usefixtures("split")
 def test_a_reading_started_early_that_nobody_takes_is_dropped(tmp_path: Path) -> None:
     path = write(tmp_path / "a.jsonl", tricky_lines(3))
     jsonl_workers.start_early([path], None)

@@ -157,10 +157,8 @@ def read_in_workers(
         info = os.fstat(fd)
         if info.st_size < SPLIT_FROM or worker_count() < 2 or is_gzip(os.pread(fd, 2, 0)):
             return None
-        reading = _take_early()
-        if reading is None or not reading.reads(info):
-            if reading is not None:
-                reading.close()
+        reading = _take_early(info)
+        if reading is None:
             reading = _Reading(fd)
     except (OSError, AttributeError, ValueError, BrokenProcessPool):
         return None
@@ -212,6 +210,10 @@ class _Reading:
             snapshot.MAX_PROBLEMS,
         )
 
+    def reads_file(self, info: os.stat_result) -> bool:
+        """Whether this reads the file ``info`` describes, changed or not."""
+        return (self.info.st_dev, self.info.st_ino) == (info.st_dev, info.st_ino)
+
     def submit(self) -> None:
         """Keep two ranges a worker submitted ahead of the merge."""
         ahead = 2 * self.count - len(self.waiting)
@@ -240,10 +242,24 @@ def _put_early(reading: _Reading) -> None:
         before.close()
 
 
-def _take_early() -> _Reading | None:
+def _take_early(info: os.stat_result | None = None) -> _Reading | None:
+    """Take the reading :func:`start_early` began: any, or the one of the file ``info``
+    describes as it is now. One of another file is left for when that file is read (a
+    folder listed before it may hold a big file too); one of this file before it changed
+    is closed."""
     global _early
+    stale = None
     with _early_lock:
-        reading, _early = _early, None
+        reading = _early
+        if reading is None:
+            return None
+        if info is not None and not reading.reads(info):
+            if not reading.reads_file(info):
+                return None
+            reading, stale = None, reading
+        _early = None
+    if stale is not None:
+        stale.close()
     return reading
 
 
