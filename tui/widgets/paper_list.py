@@ -160,7 +160,6 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._drawing_ahead = False
         self._drawing = 0  # bumped by each change to draw: an older drawing stops
         self._when_drawn: list[Callable[[], object]] = []
-        self._new_rows = False  # a new result is being drawn: the screen shows the old one
 
     # --- what the screen tells it --------------------------------------------------------
 
@@ -196,7 +195,6 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         if cursor == 0:
             self.scroll_to(y=0, animate=False, immediate=True)
         self._scroll_to_cursor()
-        self._new_rows = True
         self._draw_then(self._show_drawn)
         self.post_message(self.Highlighted(self, self.position))
 
@@ -231,8 +229,12 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         for show in shows:
             show()
 
+    @property
+    def _new_rows(self) -> bool:
+        """Whether a new result's rows are being drawn (the screen shows the old ones)."""
+        return self._show_drawn in self._when_drawn
+
     def _show_drawn(self) -> None:
-        self._new_rows = False
         show_height(self)  # the scrollbar too: a thumb repainted earlier repaints the rows
         self._repaint_next_frame()
         self.draw_early()
