@@ -113,6 +113,13 @@ def test_detail_meta_says_what_is_not_given() -> None:
     assert "1 author" in display.detail_meta(paper(authors=1)).plain
 
 
+def test_detail_sources_one_on_the_label_line_several_one_a_line() -> None:
+    one = display.detail_sources(paper()).plain
+    assert one == "Source: a.txt:1"
+    copies = (SourceRef(file="a [b].txt", line=3), SourceRef(file="c.txt", line=9))
+    assert display.detail_sources(paper(sources=copies)).plain == ("Sources:\na [b].txt:3\nc.txt:9")
+
+
 def test_links_are_clickable_through_action_arguments_not_markup() -> None:
     url = "https://example.org/a?b=c&d='x'"
     content = display.detail_abstract(

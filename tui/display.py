@@ -268,10 +268,11 @@ def _count(number: int, noun: str) -> str:
 
 
 def detail_sources(paper: Paper) -> Content:
-    """Where the paper was read: ``file:line`` for every copy."""
-    label = "Source: " if len(paper.sources) == 1 else "Sources: "
+    """Where the paper was read: ``file:line`` for every copy, one a line."""
     names = [plain(str(source)) for source in paper.sources]
-    return Content.assemble(label, Content(", ").join(names))
+    if len(names) == 1:
+        return Content.assemble("Source: ", names[0])
+    return Content.assemble("Sources:\n", Content("\n").join(names))
 
 
 def link_style(url: str, style: Style) -> Style:
