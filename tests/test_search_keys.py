@@ -40,6 +40,13 @@ def test_offsets_are_none_when_positions_match() -> None:
     assert fold_offsets("a-b") == [0, 1, 1, 2]
 
 
+@given(st.text() | st.text(alphabet="-\u2010aB é"))
+def test_offsets_add_up_each_characters_key(text: str) -> None:
+    widths = [len(search_key(char)) for char in text]
+    expected = [sum(widths[:end]) for end in range(len(text) + 1)]
+    assert (fold_offsets(text) or list(range(len(text) + 1))) == expected
+
+
 def test_spans_map_back_to_the_displayed_text() -> None:
     key = search_key(TRICKY)
     starts = fold_offsets(TRICKY)

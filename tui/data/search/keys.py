@@ -22,6 +22,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -76,18 +77,17 @@ def fold_offsets(text: str) -> list[int] | None:
     without hyphens); otherwise a list of ``len(text) + 1`` offsets, the last one the
     key's length.
     """
-    if text.isascii() and "-" not in text:
-        return None
-    starts: list[int] = []
-    position = 0
-    for char in text:
-        starts.append(position)
-        if char.isascii() and char != "-":
-            position += 1
-        else:
-            position += _key_width(char)
-    starts.append(position)
-    return starts
+    if text.isascii():
+        if "-" not in text:
+            return None
+        widths: Iterable[int] = text.encode("ascii").translate(_ASCII_WIDTHS)
+    else:
+        widths = map(_key_width, text)
+    return [0, *accumulate(widths)]
+
+
+_ASCII_WIDTHS = bytes(0 if code == ord("-") else 1 for code in range(256))
+"""The length of each ASCII character's key, by its code."""
 
 
 def display_span(starts: list[int] | None, start: int, end: int) -> tuple[int, int]:
