@@ -148,6 +148,25 @@ def test_typos_are_not_tried_when_enough_papers_match_exactly(seeded: SearchInde
         assert match is not None and match.corrections == () and match.score >= 60
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["akyurek", "catastrofic forgeting", "trnsfrmrs", "year:2024 attention", "/mu.oco/"],
+)
+def test_explaining_without_spans_gives_the_same_score_and_fields(
+    small: SearchIndex, query: str
+) -> None:
+    for position in small.search(query).indices:
+        full = small.explain(query, position)
+        brief = small.explain(query, position, spans=False)
+        assert full is not None and brief is not None and full.spans
+        assert (brief.score, brief.fields, brief.spans, brief.corrections) == (
+            full.score,
+            full.fields,
+            {},
+            (),
+        )
+
+
 def test_letters_in_order_are_the_last_resort(small: SearchIndex) -> None:
     result = small.search("trnsfrmrs")
     assert titles(small, result) == ["Linear Attention Transformers"]

@@ -91,4 +91,4 @@ def test_search_command_prints_timings_on_stderr(
         "Belief propagation",
     ]
     stages = [re.sub(r"^timing:\s+[\d,]+ ms  ", "", line) for line in err.splitlines()]
-    assert stages == [f"read+parse  {snapshot_file}", "index", "search", "total"]
+    assert stages == [f"read+parse  {snapshot_file}", "index", "search", "explain", "total"]

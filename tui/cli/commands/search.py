@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..common import (
@@ -78,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
         if result.error is not None:
             raise CommandError(f"query: {result.error}", EXIT_USAGE)
         shown = list(result.indices if args.limit is None else result.indices[: args.limit])
-        matches = [(corpus.papers[p], index.explain(args.query, p, library=store)) for p in shown]
+        with collected.stage("explain") if collected else nullcontext():  # scores, fields
+            explain = partial(index.explain, args.query, library=store, spans=args.json)
+            matches = [(corpus.papers[p], explain(p)) for p in shown]
     if args.json:
         write_json(
             {

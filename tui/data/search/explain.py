@@ -18,9 +18,12 @@ Spans = tuple[tuple[int, int], ...]
 
 
 def describe(
-    columns: Columns, node: Node, evaluator: Evaluator, position: int
+    columns: Columns, node: Node, evaluator: Evaluator, position: int, *, spans: bool = True
 ) -> tuple[tuple[str, ...], dict[str, Spans], tuple[tuple[str, str], ...]]:
-    """The matched fields, the spans per text field and the typo corrections."""
+    """The matched fields, the spans per text field and the typo corrections (with
+    ``spans=False``, the fields alone: mapping spans to the displayed text is most of the
+    cost)."""
+    show = _to_display if spans else _as_found
     texts = {"title": columns.titles[position], "abstract": columns.abstracts[position]}
     keys = {"title": columns.title_keys[position], "abstract": columns.abstract_keys[position]}
     found: dict[str, list[tuple[int, int]]] = {"title": [], "abstract": []}
@@ -56,20 +59,23 @@ def describe(
             needles = evaluator.needles(leaf, positive)
             exact = list(_occurrences(keys[name], needles[0]))
             if exact:
-                found[name] += _to_display(texts[name], exact)
+                found[name] += show(texts[name], exact)
                 continue
             if name == "title" and evaluator.spelled(leaf, positive):
                 places = letter_places(keys[name], leaf.value) or []
-                found[name] += _to_display(texts[name], [(at, at + 1) for at in places])
+                found[name] += show(texts[name], [(at, at + 1) for at in places])
                 continue
             for needle in needles[1:]:
-                typo_spans = _to_display(texts[name], list(_occurrences(keys[name], needle)))
+                typo_spans = show(texts[name], list(_occurrences(keys[name], needle)))
                 if typo_spans:
                     found[name] += typo_spans
-                    corrections.append((leaf.raw, _word_at(texts[name], typo_spans[0])))
+                    if spans:
+                        corrections.append((leaf.raw, _word_at(texts[name], typo_spans[0])))
     merged = {name: _merge(found[name]) for name in found if found[name]}
     fields.update(merged)
     ordered = tuple(name for name in FIELD_ORDER if name in fields)
+    if not spans:
+        return ordered, {}, ()
     unique = tuple(dict.fromkeys(corrections))
     return ordered, merged, unique
 
@@ -88,6 +94,10 @@ def _to_display(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, 
         return []
     starts = fold_offsets(text)
     return [display_span(starts, start, end) for start, end in spans]
+
+
+def _as_found(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    return list(spans)
 
 
 def _merge(spans: list[tuple[int, int]]) -> Spans:

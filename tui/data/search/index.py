@@ -251,8 +251,12 @@ class SearchIndex:
 
     # --- explaining --------------------------------------------------------------------
 
-    def explain(self, query: str, position: int, *, library: Library | None = None) -> Match | None:
-        """Why paper ``position`` matches ``query``; None if it does not or the query is bad."""
+    def explain(
+        self, query: str, position: int, *, library: Library | None = None, spans: bool = True
+    ) -> Match | None:
+        """Why paper ``position`` matches ``query``; None if it does not or the query is bad.
+        With ``spans=False``, the score and fields alone (no spans nor corrections), a few
+        times faster."""
         try:
             plan = self._plan(query, library)
         except QueryError:
@@ -271,13 +275,15 @@ class SearchIndex:
                 continue
             evaluator = Evaluator(columns, mode, plan.sets, plan.typos or {})
             if evaluator.filter(node, [position]):
-                fields, spans, corrections = describe(columns, node, evaluator, position)
+                fields, found, corrections = describe(
+                    columns, node, evaluator, position, spans=spans
+                )
                 similarity = _scorer(plan).similarity(
                     columns.title_keys[position],
                     columns.abstract_keys[position] if tier in ABSTRACT_TIERS else "",
                     tier,
                 )
-                return Match(band_score(tier, similarity), fields, spans, corrections)
+                return Match(band_score(tier, similarity), fields, found, corrections)
         return None
 
 
