@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from unittest.mock import Mock
 
 import pytest
 
-from tui.cli import main
+from tui.cli import common, main
 from tui.cli.commands import stats
+from tui.data import cache as cache_module
 from tui.data.cache import CorpusCache
 
 
@@ -92,6 +95,49 @@ def test_an_interrupted_command_leaves_nothing_for_the_next_one(
     code, _, err = run(capsys, "stats", "--timings", "--no-cache", str(path))
     assert code == 0 and stages(err) == [f"read+parse  {path}", "total"]
     assert not list((tmp_path / "cache").glob("*.pvcache"))
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_cache_save_is_announced_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(common, "SAVING_NOTICE_FROM", 700)
+    code, _, err = run(capsys, "stats", str(write_snapshot(tmp_path / "a.jsonl", 700)))
+    assert (code, err) == (0, "")  # not a terminal: nothing said
+    terminal = Terminal()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stderr", terminal)
+        assert main(["stats", str(write_snapshot(tmp_path / "b.jsonl", 700))]) == 0
+        assert main(["stats", str(write_snapshot(tmp_path / "c.jsonl", 699))]) == 0
+    assert terminal.getvalue() == (
+        "paperview: saving the cache of 700 papers, so that the next command starts sooner "
+        "(Ctrl+C skips it)\n"
+    )
+    assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 3
+
+
+def test_ctrl_c_while_the_cache_is_saved_leaves_no_file_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 700)
+    real_encode = cache_module._encode
+
+    def interrupted(handle: IO[bytes], *args: Any) -> None:
+        real_encode(handle, *args)
+        raise KeyboardInterrupt  # the file is written, not yet in place
+
+    monkeypatch.setattr(cache_module, "_encode", interrupted)
+    code, out, _ = run(capsys, "stats", str(path))
+    assert code == 130 and "unique papers:     700" in out  # the answer was out
+    assert list((tmp_path / "cache").iterdir()) == []
 
 
 def test_show_finds_a_paper_by_its_arxiv_id_in_any_usual_form(

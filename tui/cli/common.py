@@ -125,6 +125,18 @@ def report_timings(collected: Timings | None) -> None:
         _TIMINGS.append(collected)
 
 
+SAVING_NOTICE_FROM = 100_000
+"""Papers from which writing the caches after the answer (about 2 s for 100k papers, 20 s
+for a million) is announced on a terminal, so that the wait is not taken for a hang."""
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
 def finish(*, write: bool = True) -> None:
     """After a command: write the caches :func:`load` put off, then print the timings; with
     ``write=False`` (interrupted), forget them. Nothing is left for the next command.
@@ -137,6 +149,13 @@ def finish(*, write: bool = True) -> None:
         with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
         timed = _TIMINGS[0] if _TIMINGS else None
+        waiting = sum(cache.pending() for cache in _UNWRITTEN)
+        if waiting >= SAVING_NOTICE_FROM and _is_terminal(sys.stderr):
+            sys.stderr.write(
+                f"paperview: saving the cache of {waiting:,} papers, so that the next "
+                "command starts sooner (Ctrl+C skips it)\n"
+            )
+            sys.stderr.flush()
         for cache in _UNWRITTEN:
             cache.flush(timings=timed)
         for collected in _TIMINGS:

@@ -175,6 +175,10 @@ class CorpusCache:
         else:
             self._write(fingerprint, result)
 
+    def pending(self) -> int:
+        """How many papers the deferred caches hold (what :meth:`flush` will write)."""
+        return sum(len(result.columns) for _, result in self._pending)
+
     def flush(
         self, cancelled: Callable[[], bool] | None = None, timings: Timings | None = None
     ) -> int:
@@ -207,10 +211,12 @@ class CorpusCache:
             if Fingerprint.of(Path(fingerprint.path)) != fingerprint:
                 raise _Stopped  # changed while abstracts were read from it: they may be wrong
             temp.replace(target)
-        except (OSError, _Stopped):
+        except BaseException as failure:  # Ctrl+C too: no half-written file is left
             with contextlib.suppress(OSError):
                 temp.unlink()
-            return False
+            if isinstance(failure, (OSError, _Stopped)):
+                return False
+            raise
         return True
 
 
