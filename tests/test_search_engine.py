@@ -167,6 +167,18 @@ def test_explaining_without_spans_gives_the_same_score_and_fields(
         )
 
 
+def test_after_warming_up_a_small_corpus_typos_build_nothing_on_the_way(
+    seeds: Sequence[Paper],
+) -> None:
+    index = SearchIndex(seeds)
+    assert index.warm()
+    tables = index._vocabulary._prefixes
+    ready = set(tables)
+    for query in ("transfromer", "difusion modles", "reinforcment learnign agnets"):
+        assert index.search(query).total
+    assert set(tables) == ready  # none built now: small corpora are searched on the UI thread
+
+
 def test_letters_in_order_are_the_last_resort(small: SearchIndex) -> None:
     result = small.search("trnsfrmrs")
     assert titles(small, result) == ["Linear Attention Transformers"]

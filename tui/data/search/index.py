@@ -111,6 +111,7 @@ class SearchIndex:
         return (
             self._columns.warm(cancelled)
             and self._vocabulary.build(cancelled)
+            and self._vocabulary.prepare(cancelled)
             and self._columns.words.build(cancelled)
         )
 
