@@ -23,15 +23,20 @@ terminal drawing: add the terminal's own time (a few ms) for keystroke-to-photon
 Run from the repository root::
 
     python benchmarks/bench_tui.py [SIZES]      # e.g. 1000,100000,1000000 (the default)
+    python benchmarks/bench_tui.py 100000 --why 14   # and what the UI did in stalls over 14 ms
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import statistics
 import sys
+import threading
 import time
+import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -55,6 +60,10 @@ QUERIES = ("language model", "graph neural network", "diffusion transformers")
 """Typed one character at a time; common words first, so early keys match many papers."""
 
 SIZE = (120, 40)
+STACK_DEPTH = 7
+"""Innermost frames of the UI thread shown for a stall (``--why``)."""
+WHY_OVER: float | None = None
+"""``--why MS``: print what the UI thread did during each stall over MS ms."""
 
 
 @dataclass
@@ -106,6 +115,11 @@ class Ticker:
     stalls: list[float] = field(default_factory=list)
     full_collections: list[float] = field(default_factory=list)
     running: bool = True
+    why_over: float | None = None
+    """With a number of ms: explain each stall over it (:meth:`_sample`, :meth:`explain`)."""
+    tick_started: float = 0.0
+    samples: dict[float, list[tuple[str, ...]]] = field(default_factory=dict)
+    explained: list[str] = field(default_factory=list)
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if info["generation"] != 2:
@@ -117,13 +131,45 @@ class Ticker:
 
     async def run(self) -> None:
         gc.callbacks.append(self._on_gc)
+        if self.why_over is not None:
+            ui = threading.get_ident()
+            threading.Thread(target=self._sample, args=(ui,), daemon=True).start()
         try:
             while self.running:
-                start = time.perf_counter()
+                start = self.tick_started = time.perf_counter()
                 await asyncio.sleep(0.002)
-                self.stalls.append((time.perf_counter() - start) * 1000 - 2)
+                stall = (time.perf_counter() - start) * 1000 - 2
+                self.stalls.append(stall)
+                if self.why_over is not None and stall > self.why_over:
+                    self.explain(stall, self.samples.pop(start, []))
+                self.samples.pop(start, None)
         finally:
+            self.running = False
             gc.callbacks.remove(self._on_gc)
+
+    def _sample(self, ui: int) -> None:
+        """In a thread: every millisecond that the loop is late, note the UI thread's stack
+        (its innermost frames)."""
+        while self.running:
+            time.sleep(0.001)
+            started = self.tick_started
+            if time.perf_counter() - started < 0.004:
+                continue
+            frame = sys._current_frames().get(ui)
+            if frame is None:
+                continue
+            stack = tuple(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)[-STACK_DEPTH:]
+            )
+            self.samples.setdefault(started, []).append(stack)
+
+    def explain(self, stall: float, samples: list[tuple[str, ...]]) -> None:
+        """Note a stall with the stacks sampled during it, most frequent first."""
+        lines = [f"  stall {stall:.1f} ms, {len(samples)} samples:"]
+        for stack, count in Counter(samples).most_common(2):
+            lines.append(f"    x{count}: " + " > ".join(stack))
+        self.explained.append("\n".join(lines))
 
 
 def use_corpus(papers: Sequence[Any]) -> None:
@@ -198,7 +244,7 @@ async def measure(size: int, probe: Probe) -> dict[str, list[float]]:
                     await frame(app)
                     times.append((time.perf_counter() - start) * 1000)
                 figures[name] = times[5:]  # the first moves warm the style caches
-        ticker = Ticker()
+        ticker = Ticker(why_over=WHY_OVER)
         task = asyncio.create_task(ticker.run())
         await pilot.press("slash")
         for query in QUERIES:
@@ -219,14 +265,28 @@ async def measure(size: int, probe: Probe) -> dict[str, list[float]]:
         await task
         figures["stall"] = ticker.stalls
         figures["full-gc"] = ticker.full_collections
+        for text in ticker.explained:
+            print(text)
     return figures
 
 
 async def main() -> None:
     """Run every size and print the figures with their targets."""
-    sizes = [
-        int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1000,100000,1000000").split(",")
-    ]
+    global WHY_OVER
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "sizes", nargs="?", default="1000,100000,1000000", help="corpus sizes, comma-separated"
+    )
+    parser.add_argument(
+        "--why",
+        type=float,
+        metavar="MS",
+        help="print what the UI thread did in each stall over MS ms (the sampling thread "
+        "this starts takes some time too: measure without it)",
+    )
+    args = parser.parse_args()
+    WHY_OVER = args.why
+    sizes = [int(s) for s in args.sizes.split(",")]
     probe = Probe()
     probe.install()
     targets = {1_000: 33, 100_000: 60, 1_000_000: 150}
