@@ -121,6 +121,10 @@ def test_a_long_cache_save_is_announced_on_a_terminal(
         "(Ctrl+C skips it)\n"
     )
     assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 3
+    with monkeypatch.context() as patch:  # started with standard error closed
+        patch.setattr(sys, "stderr", None)
+        assert main(["stats", str(write_snapshot(tmp_path / "d.jsonl", 700))]) == 0
+    assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 4
 
 
 def test_ctrl_c_while_the_cache_is_saved_leaves_no_file_behind(

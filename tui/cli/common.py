@@ -130,7 +130,9 @@ SAVING_NOTICE_FROM = 100_000
 for a million) is announced on a terminal, so that the wait is not taken for a hang."""
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _is_terminal(stream: TextIO | None) -> bool:
+    if stream is None:  # started with standard error closed
+        return False
     try:
         return stream.isatty()
     except (OSError, ValueError):
@@ -151,11 +153,12 @@ def finish(*, write: bool = True) -> None:
         timed = _TIMINGS[0] if _TIMINGS else None
         waiting = sum(cache.pending() for cache in _UNWRITTEN)
         if waiting >= SAVING_NOTICE_FROM and _is_terminal(sys.stderr):
-            sys.stderr.write(
-                f"paperview: saving the cache of {waiting:,} papers, so that the next "
-                "command starts sooner (Ctrl+C skips it)\n"
-            )
-            sys.stderr.flush()
+            with contextlib.suppress(OSError, ValueError):  # a terminal hung up: no notice
+                sys.stderr.write(
+                    f"paperview: saving the cache of {waiting:,} papers, so that the next "
+                    "command starts sooner (Ctrl+C skips it)\n"
+                )
+                sys.stderr.flush()
         for cache in _UNWRITTEN:
             cache.flush(timings=timed)
         for collected in _TIMINGS:
