@@ -26,7 +26,9 @@ API
     Folds every title into a search key (case, accents and hyphens removed): about 0.5 s
     per million papers. Abstract keys (ten times the work), the typo word list, numeric
     columns and sort orders are built lazily, a chunk at a time, when a search first needs
-    them; ``warm()`` builds keys and word list ahead, then the word index (which papers
+    them; ``warm()`` builds keys and word list ahead (for a corpus of up to 10k papers, the
+    word list's starts of every length too: it is searched on the UI thread), then the word
+    index (which papers
     hold which words, :mod:`.postings`; about 10 s of CPU and 45 MB per 100k papers), and returns
     False if ``cancelled()`` stopped it (calling it again resumes). Until a chunk of the
     word index is built, searches scan that chunk's abstracts (same results, slower). A

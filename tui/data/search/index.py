@@ -106,8 +106,8 @@ class SearchIndex:
         return self._columns.size
 
     def warm(self, cancelled: Cancelled | None = None) -> bool:
-        """Build the lazy parts now (abstract keys, typo word list, word index); False if
-        cancelled."""
+        """Build the lazy parts now (abstract keys, typo word list and, for a small corpus,
+        its word starts, word index); False if cancelled."""
         return (
             self._columns.warm(cancelled)
             and self._vocabulary.build(cancelled)
