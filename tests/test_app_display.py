@@ -117,7 +117,10 @@ def test_detail_sources_one_on_the_label_line_several_one_a_line() -> None:
     one = display.detail_sources(paper()).plain
     assert one == "Source: a.txt:1"
     copies = (SourceRef(file="a [b].txt", line=3), SourceRef(file="c.txt", line=9))
-    assert display.detail_sources(paper(sources=copies)).plain == ("Sources:\na [b].txt:3\nc.txt:9")
+    assert display.detail_sources(paper(sources=copies)).plain == "Sources:\na [b].txt:3\nc.txt:9"
+    many = tuple(SourceRef(file="d.txt", line=n) for n in range(1, 26))
+    shown = display.detail_sources(paper(sources=many)).plain.split("\n")
+    assert shown == ["Sources:", *(f"d.txt:{n}" for n in range(1, 6)), "and 20 more"]
 
 
 def test_links_are_clickable_through_action_arguments_not_markup() -> None:

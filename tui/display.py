@@ -268,11 +268,20 @@ def _count(number: int, noun: str) -> str:
 
 
 def detail_sources(paper: Paper) -> Content:
-    """Where the paper was read: ``file:line`` for every copy, one a line."""
-    names = [plain(str(source)) for source in paper.sources]
-    if len(names) == 1:
+    """Where the paper was read: ``file:line`` for each copy, one a line (the first
+    :data:`MAX_SOURCES`, then how many more)."""
+    names = [plain(str(source)) for source in paper.sources[:MAX_SOURCES]]
+    if len(paper.sources) == 1:
         return Content.assemble("Source: ", names[0])
+    more = len(paper.sources) - len(names)
+    if more:
+        names.append(Content(f"and {more:,} more"))
     return Content.assemble("Sources:\n", Content("\n").join(names))
+
+
+MAX_SOURCES = 5
+"""Sources listed in the detail pane: a paper merged from many listings keeps its abstract
+in view."""
 
 
 def link_style(url: str, style: Style) -> Style:
