@@ -123,6 +123,14 @@ def test_detail_sources_one_on_the_label_line_several_one_a_line() -> None:
     assert shown == ["Sources:", *(f"d.txt:{n}" for n in range(1, 6)), "and 20 more"]
 
 
+def test_detail_pane_reads_title_facts_abstract_then_sources() -> None:
+    styles = display.DetailStyles(title=Style(), facts=Style(), match=MATCH, link=Style())
+    shown = display.detail(paper(abstract="What the paper does."), {}, styles).plain
+    title, facts = shown.index("A Title"), shown.index("upvote")
+    abstract, sources = shown.index("What the paper does."), shown.index("Source: a.txt:1")
+    assert title < facts < abstract < sources  # on a small terminal the abstract shows first
+
+
 def test_links_are_clickable_through_action_arguments_not_markup() -> None:
     url = "https://example.org/a?b=c&d='x'"
     content = display.detail_abstract(

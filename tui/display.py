@@ -194,8 +194,9 @@ def detail(
     styles: DetailStyles,
     annotation: Annotation | None = None,
 ) -> Content:
-    """The whole detail pane: title, the user's annotations (if any), facts, sources, links,
-    then the abstract as read."""
+    """The whole detail pane: title, the user's annotations (if any), facts, links, the
+    abstract as read, then where the paper was read (last: on a small terminal the abstract
+    comes first into view)."""
     parts = [
         detail_title(paper, spans.get("title", NO_SPANS), styles.match).stylize_before(
             styles.title
@@ -203,17 +204,14 @@ def detail(
     ]
     if annotation:
         parts.append(detail_library(annotation).stylize_before(styles.library))
-    parts.append(
-        Content.assemble(detail_meta(paper), "\n", detail_sources(paper)).stylize_before(
-            styles.facts
-        )
-    )
+    parts.append(detail_meta(paper).stylize_before(styles.facts))
     if paper.urls:
         parts.append(detail_links(paper, styles.link))
     if paper.abstract:
         parts.append(
             detail_abstract(paper, spans.get("abstract", NO_SPANS), styles.match, styles.link)
         )
+    parts.append(detail_sources(paper).stylize_before(styles.facts))
     return Content("\n\n").join(parts)
 
 
