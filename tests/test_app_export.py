@@ -253,6 +253,8 @@ async def test_errors_are_one_line_in_the_dialog_and_nothing_is_written(
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(pilot)
         dialog = await open_dialog(pilot)
+        assert dialog.what == "results"  # nothing bookmarked: the papers shown
+        await choose(pilot, dialog, "Bookmarks")
         await set_path(pilot, dialog, tmp_path / "out.md")
         await pilot.press("ctrl+s")
         await finish(pilot)

@@ -164,6 +164,7 @@ class ExportDialog(ModalScreen[None]):
         self._now = utc_now()
         self._auto_path = ""
         self._list_names: list[str] = []
+        self._bookmarked = 0
         self._exporting = False
         self._asked: Path | None = None
         """The file the overwrite question is about (None: no question shown)."""
@@ -205,16 +206,18 @@ class ExportDialog(ModalScreen[None]):
             yield Static(Content(HINT), id="export-hint")
 
     def on_mount(self) -> None:
-        """Choose the results when a search is on, else the bookmarks; fill in the file."""
+        """Choose the results when a search is on or nothing is bookmarked, else the
+        bookmarks; fill in the file."""
         what = self.query_one("#export-what", OptionList)
-        start = RESULTS if self._query.strip() else BOOKMARKS
+        start = RESULTS if self._query.strip() or not self._bookmarked else BOOKMARKS
         what.highlighted = what.get_option_index(start)
         self._update_path()
         self._update_abstracts()
 
     def _what_options(self) -> list[Option]:
         library = self._library.view()
-        marks = f" ({papers(len(library.bookmarked_ids()))})"
+        self._bookmarked = len(library.bookmarked_ids())
+        marks = f" ({papers(self._bookmarked)})"
         shown = papers(len(self._positions))
         if self._query.strip():
             results = f"Search results for “{sanitize(self._query).strip()}” ({shown})"
