@@ -64,6 +64,17 @@ def test_stats_timings_show_parsing_then_the_cache_on_stderr(
     assert stages(err) == [f"read+parse  {path}", "total"]
 
 
+def test_stats_counts_have_thousands_separators(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(f'{{"title": "Paper {n}"}}\n' for n in range(1200)), "utf-8")
+    code, out, _ = run(capsys, "stats", "--no-cache", str(path))
+    assert code == 0
+    assert "entries read:      1,200" in out and "unique papers:     1,200" in out
+    assert f"      1,200 entries  (jsonl)  {path}" in out
+
+
 def test_the_answer_is_out_before_the_cache_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,15 +58,15 @@ def stats_json(corpus: Corpus) -> dict[str, object]:
 
 def stats_lines(corpus: Corpus) -> list[str]:
     """The statistics as plain text lines."""
-    lines = [f"files read:        {len(corpus.files)}"]
+    lines = [f"files read:        {len(corpus.files):,}"]
     for report in corpus.files:
         layout = report.layout or "unread"
-        lines.append(f"  {report.entries:6d} entries  ({layout})  {report.file}")
+        lines.append(f"  {report.entries:9,d} entries  ({layout})  {report.file}")
     lines += [
-        f"entries read:      {corpus.entries_read}",
-        f"unique papers:     {len(corpus.papers)}",
-        f"duplicates merged: {corpus.duplicates_merged}",
-        f"problems:          {len(corpus.problems)}",
+        f"entries read:      {corpus.entries_read:,}",
+        f"unique papers:     {len(corpus.papers):,}",
+        f"duplicates merged: {corpus.duplicates_merged:,}",
+        f"problems:          {len(corpus.problems):,}",
     ]
     lines += [f"  {problem}" for problem in corpus.problems]
     return lines
