@@ -100,9 +100,7 @@ class Vocabulary:
         corpus of up to :data:`PREPARED_PAPERS` papers and :data:`PREPARED_WORDS` words
         (requires :meth:`build`); False if cancelled first."""
         counts = self._counts
-        if counts is None or len(counts) > PREPARED_WORDS:
-            return True
-        if self._columns.size > PREPARED_PAPERS:
+        if counts is None or len(counts) > PREPARED_WORDS or self._columns.size > PREPARED_PAPERS:
             return True
         for length in range(1, PREPARED_LENGTH + 1):
             if cancelled is not None and cancelled():
