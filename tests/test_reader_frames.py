@@ -223,3 +223,58 @@ async def test_moving_the_focus_repaints_the_panes_that_change(corpus: Path) -> 
         blurred_colour = Widget.render_lines(paper_list, corner)[0]._segments[0].style
         assert blurred_colour != focused_colour
         assert drawn[-1]._segments[0].style == blurred_colour
+
+
+async def test_a_region_is_drawn_from_the_widgets_it_shows_with_the_same_cells(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compositor renders only the widgets that show in a changed region (not the key
+    bar and search bar when the list changes), and the cells it keeps are those Textual's
+    own rendering of every widget keeps: over the reader, and over a dialog on top."""
+    from textual._compositor import Compositor
+
+    from tui.widgets.key_bar import KeyBar
+    from tui.widgets.search_bar import SearchBar
+
+    rendered: list[Widget] = []
+    render_lines = Widget.render_lines
+
+    def noted(widget: Widget, crop: Region) -> list[object]:
+        rendered.append(widget)
+        return render_lines(widget, crop)  # type: ignore[return-value]
+
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash", *"graph")
+        screen = await settle(pilot)
+        culled = Compositor._render_chops  # installed by the reader
+        original = culled.original  # type: ignore[attr-defined]
+        compared: list[int] = []
+        for _ in range(2):
+            compared.append(0)
+            compositor = app.screen._compositor
+            widgets = [w for w in compositor.visible_widgets if w.region.area]
+            screen_region = app.screen.size.region
+            for crop in [screen_region, *(w.region.intersection(screen_region) for w in widgets)]:
+                shown = set(crop.line_range)
+                drawn = culled(compositor, crop, shown.__contains__)
+                whole = original(compositor, crop, shown.__contains__)
+                for y in crop.line_range:
+                    ends = compositor.cuts[y][1:]
+                    for (x, strip), end in zip(whole[y].items(), ends, strict=True):
+                        if end > crop.x and x < crop.right:
+                            assert drawn[y][x] == strip, (crop, y, x)
+                            compared[-1] += 1
+            await pilot.press("escape", "question_mark")  # the help, over the reader
+            await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert min(compared) > 500, compared
+        await pilot.press("escape")
+        await pilot.pause()
+        with monkeypatch.context() as patch:
+            patch.setattr(Widget, "render_lines", noted)
+            region = screen.paper_list.region
+            culled(screen._compositor, region, set(region.line_range).__contains__)
+        assert screen.paper_list in rendered
+        assert not {type(widget) for widget in rendered} & {KeyBar, SearchBar}

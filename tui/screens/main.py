@@ -404,6 +404,7 @@ class MainScreen(Screen[None]):
         self._collector.start()  # before the first frame, which a full pass would delay
         frames.shorten_time_slices()
         frames.draw_changes_apart()
+        frames.render_only_what_shows()
         self.paper_list.set_placeholder(display.list_placeholder(["Loading papers…"]))
         self.detail.set_placeholder(Content(""))
         self._update_layout()
