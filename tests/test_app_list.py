@@ -28,7 +28,7 @@ from tui.display import RowMark
 from tui.screens.idle import untie_drawn_lines
 from tui.widgets import paper_list as paper_list_module
 from tui.widgets.paper_list import PaperList
-from tui.widgets.scrollbar import thumb
+from tui.widgets.scrollbar import changed_rows, thumb
 
 
 def make_paper(i: int) -> Paper:
@@ -294,9 +294,13 @@ async def test_a_table_is_listed_without_building_its_papers(
 
 
 def thumb_rows(paper_list: PaperList) -> list[int]:
-    """The lines of the list's scrollbar where its thumb is drawn (the grab handle)."""
+    """The lines of the list's scrollbar where its thumb is drawn (the grab handle); the
+    bar as shown (kept or repainted in part) is the bar Textual draws anew."""
     bar = paper_list.vertical_scrollbar
-    strips = bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))
+    whole = Region(0, 0, bar.size.width, bar.size.height)
+    strips = bar.render_lines(whole)
+    bar.refresh()
+    assert Widget.render_lines(bar, whole) == strips
     return [
         y
         for y, strip in enumerate(strips)
@@ -323,6 +327,13 @@ async def test_the_scrollbar_thumb_follows_the_cursor_and_the_result() -> None:
         paper_list.show(app.papers, range(5))  # everything fits: no thumb
         await pilot.pause()
         assert thumb_rows(paper_list) == []
+        paper_list.show(app.papers, range(1_900))  # a bar drawn before (kept)
+        await pilot.pause()
+        assert thumb_rows(paper_list) == [0]
+        for theme in ("textual-light", "ansi-dark"):  # new colours: drawn anew
+            app.theme = theme
+            await pilot.pause()
+            assert thumb_rows(paper_list) == [0]
 
 
 @given(
@@ -355,6 +366,40 @@ def test_the_scrollbar_repaints_exactly_when_its_cells_change(
         max(0, virtual + other[0]), max(0, window + other[1]), max(0.0, position + other[2] / 8)
     )
     assert (first[0] == second[0]) == (first[1] == second[1])
+
+
+@given(
+    size=st.integers(1, 60),
+    states=st.lists(
+        st.tuples(
+            st.integers(0, 5_000), st.integers(0, 80), st.integers(0, 40_000).map(lambda e: e / 8)
+        ),
+        min_size=2,
+        max_size=2,
+    ),
+)
+def test_a_moved_thumb_repaints_every_cell_that_changes(
+    size: int, states: list[tuple[int, int, float]]
+) -> None:
+    """When the thumb moves, only ``changed_rows`` are repainted: no other cell differs."""
+    steps = len(ScrollBarRender.VERTICAL_BARS)
+    drawn = []
+    for virtual, window, position in states:
+        position = min(position, max(0, virtual - window))
+        cells = ScrollBarRender.render_bar(
+            size=size,
+            virtual_size=virtual,
+            window_size=window if window < virtual else 0,
+            position=position,
+        ).segments
+        drawn.append((thumb(size, virtual, window, position, steps), cells))
+    (before, old_cells), (after, new_cells) = drawn
+    rows = changed_rows(before, after, steps)
+    pairs = zip(old_cells, new_cells, strict=True)
+    differ = [y for y, (old, new) in enumerate(pairs) if old != new]
+    if rows is not None:
+        assert set(differ) <= set(rows)
+        assert len(rows) <= size
 
 
 async def test_rows_drawn_before_the_frame_are_the_rows_the_frame_shows() -> None:
