@@ -132,6 +132,7 @@ async def test_lines_put_together_are_the_lines_textual_draws(corpus: Path) -> N
         screen = await settle(pilot)
         await pilot.press("slash", *"graph")
         screen = await settle(pilot)
+        assert len(screen.detail.lines) < screen.detail.size.height  # blank lines below too
         widgets = (screen.paper_list, screen.detail)
         checked = 0
         for theme in ("textual-dark", "textual-light", "ansi-dark"):

@@ -157,9 +157,9 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         set_virtual_height(self, len(self._lines))
 
     def quick_line(self, y: int) -> bool:
-        """Lines of the paper are drawn quickly (:mod:`.quick_lines`)."""
-        self._wrap()
-        return self.line_geometry()[1] + y < len(self._lines)
+        """Every line is drawn quickly (:mod:`.quick_lines`), the blank ones below a short
+        paper too (``render_line`` draws them)."""
+        return True
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line of the wrapped paper."""
