@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,53 @@ async def test_a_region_is_drawn_from_the_widgets_it_shows_with_the_same_cells(
             culled(screen._compositor, region, set(region.line_range).__contains__)
         assert screen.paper_list in rendered
         assert not {type(widget) for widget in rendered} & {KeyBar, SearchBar}
+
+
+async def test_background_work_waits_while_a_search_runs(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the cache and building the index's keys wait, between their steps, while
+    a search runs in its worker (however long it takes), not only just after a key."""
+    from tui.data.search.result import SearchResult
+    from tui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "WARM_PAUSE", 0.05)
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        assert screen.index is not None
+        release = threading.Event()
+
+        def stages() -> Iterator[SearchResult]:
+            release.wait(10)  # a long search
+            yield SearchResult("q", complete=True, stage="title")
+
+        steps: list[float] = []
+        stopping = threading.Event()
+        not_stopping = type("Worker", (), {"is_cancelled": False})()
+
+        def background() -> None:  # a background job, step by step
+            while not stopping.is_set():
+                screen._warm_waits(not_stopping)
+                steps.append(time.monotonic())
+                time.sleep(0.01)
+
+        screen._searched_at = 0.0
+        thread = threading.Thread(target=background)
+        thread.start()
+        try:
+            screen._run_search(screen.index, screen._generation, stages(), "q", 5, None, None)
+            await pilot.pause(0.3)  # the worker has started and waits in the search
+            assert screen._searching()
+            paused = len(steps)
+            await pilot.pause(0.5)  # ten times WARM_PAUSE
+            assert len(steps) <= paused + 1, "the background job went on during the search"
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.3)
+            assert not screen._searching()
+            assert len(steps) > paused + 2, "the background job did not resume"
+        finally:
+            release.set()
+            stopping.set()
+            thread.join(10)

@@ -53,6 +53,29 @@ def step_aside() -> None:
         _idle.wait(STEP_ASIDE_AT_MOST)
 
 
+class RunningCount:
+    """How many jobs are running (the user's searches), counted from any thread."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def counted(self) -> Iterator[None]:
+        """Around one job."""
+        with self._lock:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._count -= 1
+
+    def __bool__(self) -> bool:
+        """Whether a job is running."""
+        return self._count > 0
+
+
 def draw_changes_apart() -> None:
     """Make Textual's compositor draw each group of changed regions on its own.
 
