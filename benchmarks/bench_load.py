@@ -19,7 +19,9 @@ process, so caches, memory and imports do not leak between measurements:
   from the cache and building the index, then after building every abstract search key;
 * ``app``: the real app, headless at 120x40, on the file (first with the cache written by
   the runs above, then without): process start to the first frame, to the first progress
-  report, to the papers listed, and to the index built (searchable).
+  report, to the papers listed, and to the index built (searchable); with
+  ``--first-search QUERY``, then the time from pasting QUERY into the search bar to its
+  complete result (the first search that reaches the abstracts builds their keys).
 
 RSS is the growth of the process's resident memory; "anon" leaves out the pages of the
 mapped cache file (the page cache's, reclaimable), which count in RSS once read.
@@ -132,11 +134,13 @@ APP = r"""
 import os, sys, time
 from pathlib import Path
 started = float(sys.argv[2])
+query = sys.argv[3]
 from tui.app import PaperviewApp
 marks = {}
 def mark(name):
     marks.setdefault(name, time.monotonic() - started)
 class Bench(PaperviewApp):
+    searched = 0.0
     def on_ready(self) -> None:
         mark("first frame")
         self.set_interval(0.02, self.poll)
@@ -146,10 +150,20 @@ class Bench(PaperviewApp):
             mark("progress shown")
         if getattr(screen, "corpus", None) is not None:
             mark("papers listed")
-        if getattr(screen, "index", None) is not None:
-            mark("searchable")
-            print(__import__("json").dumps(marks), flush=True)
-            os._exit(0)
+        if getattr(screen, "index", None) is None:
+            return
+        mark("searchable")
+        if query and not self.searched:
+            self.searched = time.monotonic()
+            screen.query_one("#search").value = query  # as if pasted
+            return
+        result = getattr(screen, "result", None)
+        if query and not (result is not None and result.query == query and result.complete):
+            return
+        if query:
+            marks[f"then {query!r} complete after"] = time.monotonic() - self.searched
+        print(__import__("json").dumps(marks), flush=True)
+        os._exit(0)
 Bench([Path(sys.argv[1])]).run(headless=True, size=(120, 40))
 """
 
@@ -173,11 +187,12 @@ def child(mode: str, path: Path, cache_dir: Path, quick: bool = False) -> dict[s
     return result
 
 
-def app(path: Path, cache_dir: Path) -> dict[str, float]:
-    """Seconds from process start to the first frame, progress, list and index."""
+def app(path: Path, cache_dir: Path, query: str = "") -> dict[str, float]:
+    """Seconds from process start to the first frame, progress, list and index; with a
+    ``query``, then the seconds from pasting it into the search bar to its complete result."""
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", APP, str(path), repr(started)],
+        [sys.executable, "-c", APP, str(path), repr(started), query],
         capture_output=True,
         text=True,
         check=True,
@@ -207,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip-memory", action="store_true", help="skip the tracemalloc runs (minutes)"
+    )
+    parser.add_argument(
+        "--first-search",
+        metavar="QUERY",
+        default="",
+        help="in the app runs, paste QUERY as soon as searchable and time its complete result",
     )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -285,7 +306,7 @@ def _measure(args: argparse.Namespace) -> int:
             if label.startswith("first"):
                 for old in cache_dir.glob("*"):
                     old.unlink()
-            marks = app(path, cache_dir)
+            marks = app(path, cache_dir, args.first_search)
             shown = "  ".join(f"{name} {seconds:.2f}s" for name, seconds in marks.items())
             print(f"  {label:<18} {shown}")
     print(f"\nload average now {os.getloadavg()[0]:.2f} (2 cores)")
