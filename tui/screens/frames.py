@@ -179,10 +179,12 @@ def render_only_what_shows() -> None:
             strips = widget.render_lines(
                 Region(x - region.x, first - region.y, width, wanted[-1] + 1 - first)
             )
-            for line in wanted:
+            for line, strip in zip(range(first, wanted[-1] + 1), strips, strict=False):
+                if not is_rendered_line(line):
+                    continue
                 line_chops = chops[line]
                 widget_cuts = [cut for cut in cuts[line] if x <= cut <= x + width]
-                pieces = strips[line - first].divide([cut - x for cut in widget_cuts[1:]])
+                pieces = strip.divide([cut - x for cut in widget_cuts[1:]])
                 for cut, piece in zip(widget_cuts, pieces, strict=False):
                     if line_chops.get(cut) is None:  # front to back: the first one wins
                         line_chops[cut] = piece
