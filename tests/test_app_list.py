@@ -334,6 +334,11 @@ async def test_the_scrollbar_thumb_follows_the_cursor_and_the_result() -> None:
             app.theme = theme
             await pilot.pause()
             assert thumb_rows(paper_list) == [0]
+        bar = paper_list.vertical_scrollbar
+        bar.styles.tint = "red 50%"
+        bar.styles.text_opacity = 0.5
+        await pilot.pause()
+        assert thumb_rows(paper_list) == [0]
 
 
 @given(

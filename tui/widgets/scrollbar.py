@@ -60,8 +60,8 @@ class SteadyScrollBar(ScrollBar):
     def __init__(
         self, vertical: bool = True, name: str | None = None, *, thickness: int = 1
     ) -> None:
-        super().__init__(vertical, name, thickness=thickness)
         self._kept = {}
+        super().__init__(vertical, name, thickness=thickness)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The bar's lines, drawn anew only for a bar not drawn lately.
@@ -69,7 +69,8 @@ class SteadyScrollBar(ScrollBar):
         Searching as you type makes the bar go back and forth between a few looks (no
         thumb while a first, short result is shown; a one-cell thumb at the top for a long
         one), and each full repaint costs 1.5-3 ms. A bar is kept with everything its
-        lines depend on: the thumb, the size, the colours and the app's line filters.
+        lines depend on: the thumb, the size, the colours (its own tint and opacities too)
+        and the app's line filters.
         """
         colours = self.render()
         key = (
@@ -78,8 +79,13 @@ class SteadyScrollBar(ScrollBar):
             getattr(colours, "style", colours),
             self.background_colors,
             self.opacity,
+            self.styles.tint,
+            self.styles.text_opacity,
+            self.styles.hatch,
             tuple(self.get_line_filters()),
             self.app.ansi_theme,
+            self.app.native_ansi_color,
+            self.screen.styles.scrollbar_color.a == 0,  # (then Textual draws no thumb)
         )
         whole = self._kept.get(key)
         if whole is None:
