@@ -168,6 +168,9 @@ Bench([Path(sys.argv[1])]).run(headless=True, size=(120, 40))
 """
 
 
+APP_TIMEOUT = 600
+"""Seconds an app run may take (a search that never completes would hang the benchmark)."""
+
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 """The children's environment (:func:`main` adds a bytecode cache, as an installed program
 has: compiling paperview's modules at each start added about 15 ms to the first frame)."""
@@ -196,6 +199,7 @@ def app(path: Path, cache_dir: Path, query: str = "") -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        timeout=APP_TIMEOUT,
         cwd=ROOT,
         env={**_ENV, "PAPERVIEW_CACHE_DIR": str(cache_dir)},
     )

@@ -13,8 +13,8 @@ cursor moves or results stream in (it catches up 0.1 s after things rest), so ba
 keys measure the list.
 * the longest event-loop stall while typing queries into 100k papers (a ticker on the event
   loop notes how late it wakes; a late wake-up is a frame the UI could not draw), and the UI
-  thread's own work in the longest tick (its CPU time: what the reader did, without the
-  time the machine gave to other processes or threads);
+  thread's own work in each tick (its CPU time: what the reader did, without the time the
+  machine gave to other processes or threads; maximum, p99 and p99.9 over the ticks);
 * before any reader starts, the same ticker on an idle event loop for a few seconds: the
   machine's own lateness, below which no stall figure can go (on a shared virtual machine
   it wakes 10-25 ms late now and then with nothing running).
