@@ -151,9 +151,9 @@ class Ticker:
                 stall = (time.perf_counter() - start) * 1000 - 2
                 self.stalls.append(stall)
                 self.busy.append((time.thread_time() - cpu) * 1000)
+                samples = self.samples.pop(start, [])
                 if self.why_over is not None and stall > self.why_over:
-                    self.explain(stall, self.samples.pop(start, []))
-                self.samples.pop(start, None)
+                    self.explain(stall, samples)
         finally:
             self.running = False
             gc.callbacks.remove(self._on_gc)
