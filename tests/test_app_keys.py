@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from app_support import make_app, settle, write_corpus
 from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.geometry import Region
@@ -19,6 +20,7 @@ from tui.cli import main
 from tui.screens.help import HelpScreen, binding_owners, key_sections, keys_markdown
 from tui.screens.main import MainScreen
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.search_bar import SearchBar
 
 KEYS_DOC = Path(__file__).resolve().parent.parent / "docs" / "keys.md"
 
@@ -188,3 +190,29 @@ async def test_a_narrow_key_bar_keeps_the_palette_key_and_whole_keys(tmp_path: P
         await pilot.click(KeyBar, offset=(line.index("^p") + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)  # not the hidden Quit underneath
+
+
+def burst(app: PaperviewApp, *keys: tuple[str, str | None]) -> None:
+    """Keys (name, character) that arrive together, as a terminal sends a fast typist's
+    keys or a paste of keys: posted at once, none handled before the next arrives."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_in_a_burst_edit_the_search_in_the_order_typed(tmp_path: Path) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        burst(app, ("z", "z"), ("e", "e"), ("backspace", "\x7f"), ("b", "b"))
+        await settle(pilot)
+        assert bar.value == "zb"  # the backspace took the e, not the b typed after it
+        assert screen.result is not None and screen.result.query == "zb"
+        burst(app, ("ctrl+a", "\x01"), ("ctrl+k", "\x0b"), ("g", "g"), ("n", "n"))
+        await settle(pilot)
+        assert bar.value == "gn"  # home, cut the rest, then type: not "" (typed, then cut)
+        burst(app, ("left", None), ("left", None), ("a", "a"), ("end", None), ("n", "n"))
+        await settle(pilot)
+        assert (bar.value, bar.cursor_position) == ("agnn", 4)
+        assert screen.result is not None and screen.result.query == "agnn"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app_support import make_app, screen_text, titles_listed
 from library_support import GNN, SURVEY, TABLES, ZEBRA, dialog, select, settled, stored
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -84,6 +85,24 @@ async def test_tags_dialog_works_with_the_mouse(corpus: Path, data_dir: Path) ->
         await pilot.click("#tags-cancel")
         await settled(pilot)
         assert stored(data_dir).tags_of(paper_id(screen)) == ("stripes",)
+
+
+async def test_a_note_typed_in_a_burst_keeps_the_order_of_the_keys(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await select(pilot, SURVEY)
+        await pilot.press("n")
+        await dialog(pilot, NoteScreen)
+        keys = [("a", "a"), ("b", "b"), ("backspace", "\x7f"), ("c", "c"), ("home", None)]
+        for key, character in [*keys, ("x", "x")]:  # all at once, as a fast typist's
+            app.post_message(events.Key(key, character))
+        await settled(pilot)
+        assert app.screen.query_one(TextArea).text == "xac"
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == "xac"
 
 
 async def test_n_writes_a_note_kept_exactly_and_shown_literally(

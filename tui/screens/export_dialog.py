@@ -59,6 +59,7 @@ from ..data.library import LibraryError, Queries
 from ..data.models import Paper
 from ..data.text import sanitize
 from ..resources import styles_dir
+from ..widgets.keys_in_order import TextBox
 
 CLIPBOARD_LIMIT = 1_000_000
 """The most bytes copied to the clipboard: terminals cap OSC 52 (the escape sequence that
@@ -189,7 +190,7 @@ class ExportDialog(ModalScreen[None]):
                 Content("Include abstracts (Markdown)"), id="export-abstracts", compact=True
             )
             yield Label(Content("File"), classes="export-label")
-            yield Input(id="export-path", select_on_focus=False, compact=True)
+            yield TextBox(id="export-path", select_on_focus=False, compact=True)
             with Vertical(id="export-confirm"):
                 yield Static(Content(""), id="export-confirm-text")
                 with Horizontal(id="export-confirm-buttons"):

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from .. import display
 from ..resources import styles_dir
+from ..widgets.keys_in_order import TextBox
 
 ActionKind = Literal["toggle", "add", "add_all", "rename", "delete", "view"]
 
@@ -113,7 +114,9 @@ class ListsScreen(ModalScreen[ListAction | None]):
                 yield Static(Content(self._empty()), classes="dialog-hint")
             if self.managing:
                 yield Static(Content("New list:"), id="lists-name-label")
-                yield Input(placeholder="type a name; enter puts the paper on it", id="lists-name")
+                yield TextBox(
+                    placeholder="type a name; enter puts the paper on it", id="lists-name"
+                )
             yield Static(id="lists-error", classes="dialog-error")
             yield Static(Content(self._hint()), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):

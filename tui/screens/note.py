@@ -15,6 +15,7 @@ from textual.widgets import Button, Static, TextArea
 
 from .. import display
 from ..resources import styles_dir
+from ..widgets.keys_in_order import TextEditor
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -42,7 +43,7 @@ class NoteScreen(ModalScreen[str | None]):
                 Content.assemble("Note on ", display.plain(self.paper_title)),
                 classes="dialog-title",
             )
-            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
+            yield TextEditor(self.note, id="note-text", soft_wrap=True, tab_behavior="focus")
             yield Static(
                 Content("ctrl+s saves · escape cancels · an empty note is deleted"),
                 classes="dialog-hint",

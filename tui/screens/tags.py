@@ -18,6 +18,7 @@ from .. import display
 from ..data.library.names import tag_name
 from ..data.text import fold
 from ..resources import styles_dir
+from ..widgets.keys_in_order import TextBox
 
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -65,7 +66,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
                 Content.assemble("Tags of ", display.plain(self.paper_title)),
                 classes="dialog-title",
             )
-            yield Input(
+            yield TextBox(
                 " ".join(self.tags),
                 placeholder="one word per tag, separated by spaces",
                 id="tags-input",

@@ -7,11 +7,14 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Input
+
+from .keys_in_order import TextBox
 
 
-class SearchBar(Input):
-    """A one-line query box. ``Input.Changed`` drives the search, ``enter`` goes to results."""
+class SearchBar(TextBox):
+    """A one-line query box. ``Input.Changed`` drives the search, ``enter`` goes to results.
+
+    Keys take effect in the order typed (:mod:`.keys_in_order`)."""
 
     HELP = """
 ## Search
