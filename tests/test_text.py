@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tui.data.text import (
+    _LATEX_TOKEN,
     clean_field,
     find_urls,
     fold,
@@ -94,6 +96,17 @@ def test_latex_to_unicode(latex: str, text: str) -> None:
 def test_text_without_backslashes_is_never_changed_by_latex(text: str) -> None:
     text = text.replace("\\", "")
     assert latex_to_unicode(text) == text
+
+
+@given(st.text(alphabet="\\'\"`^~{}aAeosSlL %&c., x"))
+def test_latex_commands_convert_one_by_one_wherever_they_stand(text: str) -> None:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    def one(match: re.Match[str]) -> str:
+        converted = LatexNodes2Text().latex_to_text(match.group())
+        return unicodedata.normalize("NFC", converted) if converted else match.group()
+
+    assert latex_to_unicode(text) == _LATEX_TOKEN.sub(one, text)
 
 
 def test_clean_field_combines_both_and_strips() -> None:
