@@ -17,31 +17,62 @@ or a hyphen -> nothing), so spans found in a key are mapped back with :func:`dis
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII = bytes(range(128))
+_FEW = 8
+"""Most distinct non-ASCII characters a text may hold to be folded one character at a time."""
+_CHARS_KEPT = 100_000
+"""Most distinct characters :data:`_FOLDED` remembers."""
 
 
-@lru_cache(maxsize=8192)
-def _without_marks(run: str) -> str:
-    return "".join(char for char in run if not unicodedata.combining(char))
+def _fold_whole(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _strip_marks(match: re.Match[str]) -> str:
-    return _without_marks(match.group())
+class _FoldedChars(dict[str, str | None]):
+    """The folded form of each non-ASCII character met so far; None for one whose folded
+    form holds a character that folds further (none does in Python 3.11's Unicode 14)."""
+
+    def __missing__(self, char: str) -> str | None:
+        folded = _fold_whole(char)
+        stable = all(c.isascii() or _fold_whole(c) == c for c in folded)
+        if len(self) < _CHARS_KEPT:
+            self[char] = folded if stable else None
+        return folded if stable else None
+
+
+_FOLDED = _FoldedChars()
 
 
 def fold_key(text: str) -> str:
-    """``text`` without case and accents; equal to :func:`tui.data.text.fold`."""
+    """``text`` without case and accents; equal to :func:`tui.data.text.fold`.
+
+    Folding is done character by character (decompose, drop the accents, case-fold: none of
+    it looks at the neighbours), so a text with a few distinct non-ASCII characters (most
+    abstracts that are not plain ASCII) has its ASCII letters lowered as bytes and each of
+    those characters replaced by its folded form, several times faster than normalising
+    all of it. Any other text is normalised whole.
+    """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _NON_ASCII.sub(_strip_marks, decomposed).casefold()
+    data = text.encode("utf-8", "surrogatepass")
+    chars = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+    if len(chars) > _FEW:
+        return _fold_whole(text)
+    key = data.lower().decode("utf-8", "surrogatepass")  # bytes.lower: ASCII letters only
+    for char in chars:
+        folded = _FOLDED[char]
+        if folded is None:
+            return _fold_whole(text)
+        if folded != char:
+            key = key.replace(char, folded)
+    return key
 
 
 HYPHENS = "-\u2010"
