@@ -145,6 +145,23 @@ async def test_loaded_corpus_is_listed_and_the_first_paper_is_shown(corpus: Path
         assert "4 of 4 papers" in screen_text(pilot)
 
 
+async def test_a_runaway_regex_is_stopped_and_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.data.search import regexes
+
+    monkeypatch.setattr(regexes, "TEXT_SECONDS", 0.2)
+    runaway = Item("Runaway Backtracking", "q" + " word" * 60, authors=1)  # 2**60 ways to match
+    app = make_app(write_corpus(tmp_path, (*PAPERS, runaway)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        screen.query_one(SearchBar).value = "/(.|\\s)*q/"  # froze the reader for good before
+        await wait_for_text(pilot, "This search cannot be run: regex /(.|\\s)*q/ took 0.2 s")
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert len(titles_listed(screen)) == len(PAPERS) + 1
+
+
 async def test_typing_searches_as_you_type_and_highlights_matches(corpus: Path) -> None:
     app = make_app(corpus)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -41,6 +41,21 @@ def test_a_bad_query_exits_2_with_the_message(capsys: pytest.CaptureFixture[str]
     )
 
 
+def test_a_runaway_regex_exits_2_instead_of_running_for_hours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.data.search import regexes
+
+    monkeypatch.setattr(regexes, "TEXT_SECONDS", 0.1)
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(json.dumps({"title": "Runaway", "abstract": "q" + " word" * 60}) + "\n")
+    code, out, err = run(capsys, "/(.|\\s)*q/", str(corpus))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines()[-1] == (
+        "paperview: query: regex /(.|\\s)*q/ took 0.1 s on one paper; simplify it"
+    )
+
+
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "tulu", "--json")
     assert code == 0

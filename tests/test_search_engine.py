@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tui.data.corpus import load_corpus
 from tui.data.models import Paper, PaperDate, SourceRef
-from tui.data.search import PaperTable, SearchIndex, SearchResult
+from tui.data.search import PaperTable, SearchIndex, SearchResult, regexes
 from tui.data.search.keys import search_key
 from tui.data.sorting import SortKey, sort_paper_list
 from tui.data.text import paper_id
@@ -224,6 +224,21 @@ def test_regex_matches_displayed_text_ignoring_case(small: SearchIndex) -> None:
     assert small.search("/tulu/").total == 0  # regexes see accents
     match = small.explain("/mu.oco/", 1)
     assert match is not None and PAPERS[1].abstract[slice(*match.spans["abstract"][0])] == "MuJoCo"
+
+
+def test_a_runaway_regex_stops_with_an_error_and_leaves_the_rest_working(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(regexes, "TEXT_SECONDS", 0.05)
+    long = make("Runaway", "q" + " word" * 60)  # each space after the q doubles the work
+    index = SearchIndex([*PAPERS, long])
+    result = index.search("/(.|\\s)*q/")
+    assert result.error == "regex /(.|\\s)*q/ took 0.05 s on one paper; simplify it"
+    assert index.explain("/(.|\\s)*q/", len(PAPERS)) is None
+    assert index.search("/run.way/").total == 1  # the next search runs as usual
+    budget = regexes.Matcher(regexes.compile_regex("zzz"), seconds=0.0)
+    with pytest.raises(regexes.RegexTooSlow, match="took too long"):
+        budget("abc")  # the pass has used up its time
 
 
 def test_text_fields(small: SearchIndex) -> None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from .columns import UNKNOWN, Columns, in_blocks
 from .query import And, Compare, Facet, InLibrary, Node, Not, Or, Text, leaves
+from .regexes import Matcher
 
 Cancelled = Callable[[], bool]
 Typos = Mapping[str, tuple[str, ...]]
@@ -136,7 +137,7 @@ class Evaluator:
         in_abstract = self.searches_abstract(leaf, positive)
         pause = columns.pause
         if leaf.pattern is not None:
-            search = leaf.pattern.search
+            search = Matcher(leaf.pattern)
             titles, abstracts = columns.titles, columns.abstracts
             if in_title and in_abstract:
                 return in_blocks(

@@ -9,6 +9,7 @@ from .evaluate import Evaluator
 from .keys import display_span, fold_offsets
 from .query import Compare, Facet, InLibrary, Node, Text, leaves
 from .rank import letter_places
+from .regexes import match_spans
 
 FIELD_ORDER = ("title", "abstract", "author", "category", "authors", "upvotes", "year", "library")
 MAX_SPANS = 500
@@ -52,9 +53,7 @@ def describe(
             if not searched:
                 continue
             if leaf.pattern is not None:
-                found[name] += [
-                    m.span() for m in leaf.pattern.finditer(texts[name]) if m.end() > m.start()
-                ]
+                found[name] += match_spans(leaf.pattern, texts[name])
                 continue
             needles = evaluator.needles(leaf, positive)
             exact = list(_occurrences(keys[name], needles[0]))

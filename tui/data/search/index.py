@@ -35,6 +35,7 @@ from .explain import describe
 from .orders import Orders
 from .query import InLibrary, Node, QueryError, Text, leaves, parse
 from .rank import ABSTRACT_TIERS, PARTIAL_CAP, Scorer, band_score
+from .regexes import RegexTooSlow
 from .result import Library, Match, SearchResult
 from .typos import Vocabulary
 
@@ -161,7 +162,10 @@ class SearchIndex:
         if plan.node is None:
             yield SearchResult(query, self._everything(sort, reverse), sort=sort, reverse=reverse)
             return
-        yield from _Run(self, plan, query, sort, reverse, cancelled).stages()
+        try:
+            yield from _Run(self, plan, query, sort, reverse, cancelled).stages()
+        except RegexTooSlow as failure:
+            yield SearchResult(query, error=str(failure), sort=sort, reverse=reverse)
 
     def _everything(self, sort: SortKey | None, reverse: bool) -> Sequence[int]:
         size = self._columns.size
@@ -275,7 +279,11 @@ class SearchIndex:
             if (tier in (2, 3) and not plan.typos) or (tier == 4 and not plan.letters):
                 continue
             evaluator = Evaluator(columns, mode, plan.sets, plan.typos or {})
-            if evaluator.filter(node, [position]):
+            try:
+                matches = evaluator.filter(node, [position])
+            except RegexTooSlow:
+                return None
+            if matches:
                 fields, found, corrections = describe(
                     columns, node, evaluator, position, spans=spans
                 )

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Literal, TypeAlias
 
+import regex
+
 from .keys import search_key
+from .regexes import Pattern, compile_regex
 
 Scope = Literal["any", "title", "abstract"]
 Kind = Literal["word", "phrase", "regex"]
@@ -59,7 +62,7 @@ class Text:
     value: str
     scope: Scope = "any"
     raw: str = field(default="", compare=False)
-    pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    pattern: Pattern | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -343,8 +346,8 @@ def _text(kind: Kind, raw: str, scope: Scope) -> Text | None:
         if not raw:
             return None  # "//" matches everything
         try:
-            pattern = re.compile(raw, re.IGNORECASE)
-        except (re.error, RecursionError, OverflowError, ValueError) as failure:
+            pattern = compile_regex(raw)
+        except (regex.error, RecursionError, OverflowError, ValueError) as failure:
             message = str(failure).split(" at position")[0]
             raise QueryError(f"bad regex /{_short(raw)}/: {message}") from None
         if _nested_repeat(raw):
