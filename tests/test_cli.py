@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -136,6 +137,10 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         ["list", "--limit", "x"],
         ["show"],
         ["stats", "--max-size", "-1"],
+        ["stats", "--max-size", "0"],
+        ["stats", "--max-size", "inf"],
+        ["stats", "--max-size=-inf"],
+        ["stats", "--max-size", "nan"],
     ):
         with pytest.raises(SystemExit) as exited:
             main(args)
@@ -153,6 +158,94 @@ def test_unreadable_input_exits_1_but_reads_the_rest(
     assert err == f"paperview: {tmp_path / 'missing.txt'}: error: no such file or directory\n"
     code, _, _ = run(capsys, "stats", str(write_corpus("empty.txt", "")))
     assert code == 1
+
+
+def test_file_names_are_printed_escaped(
+    tmp_path: Path, write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = page([Item("Good", ABSTRACT)])
+    write_corpus("dir/esc\x1b[31mred.txt", good)
+    write_corpus("dir/ok\x1b]0;PWNED\x07.txt", data=b"x\0y")  # binary: an error naming it
+    write_corpus("dir/new\nline\u202e.txt", "junk")  # unrecognised: another
+    write_corpus("dir/undecodable\udcff.txt", good)
+    folder = str(tmp_path / "dir")
+    for command in (["stats", folder], ["list", folder], ["show", "Good", folder]):
+        code, out, err = run(capsys, *command)
+        assert code == (0 if command[0] == "show" else 1)
+        for raw in ("\x1b", "\x07", "\u202e", "\udcff"):
+            assert raw not in out + err
+        problems = [line for line in (err or out).splitlines() if ": error: " in line]
+        assert [line.split("/dir/")[-1] for line in problems] == [
+            "new\\nline\\u202e.txt: error: unrecognised layout: neither a Daily Papers page"
+            " capture nor alternating title and abstract lines",
+            "ok\\x1b]0;PWNED\\x07.txt: error: binary file (NUL byte at offset 1); not read",
+        ]
+    assert "/dir/esc\\x1b[31mred.txt:" in out and "/dir/undecodable\\udcff.txt:" in out
+    _, _, err = run(capsys, "stats", "--timings", folder)  # the stages name the files
+    assert "read+parse  " in err and "/dir/esc\\x1b[31mred.txt\n" in err and "\x1b" not in err
+    code, out, _ = run(capsys, "stats", "--json", folder)
+    assert not {"\x1b", "\u202e"} & set(out)
+    files = [report["file"] for report in json.loads(out)["files"]]
+    assert files == sorted(str(path) for path in (tmp_path / "dir").iterdir())
+
+
+def test_symlink_loop_in_a_directory_is_one_line(
+    tmp_path: Path, write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_corpus("dir/good.txt", page([Item("Good", ABSTRACT)]))
+    (tmp_path / "dir" / "loop.txt").symlink_to("loop.txt")
+    code, out, err = run(capsys, "list", str(tmp_path / "dir"))
+    assert code == 1 and "Good" in out
+    loop = tmp_path / "dir" / "loop.txt"
+    assert err == f"paperview: {loop}: error: too many levels of symbolic links\n"
+
+
+def test_a_huge_size_limit_reads_a_small_file(
+    write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(write_corpus("good.txt", page([Item("Good", ABSTRACT)])))
+    for megabytes in ("100000", "1e13", "1e300"):
+        code, out, err = run(capsys, "list", "--max-size", megabytes, path)
+        assert (code, err) == (0, "") and "Good" in out
+
+
+def test_a_file_of_many_bad_lines_counts_its_errors_as_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.data import snapshot
+
+    monkeypatch.setattr(snapshot, "MAX_PROBLEMS", 5)
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "Good", "id": "2401.00001"}\n' + "{nope\n" * 15, encoding="utf-8")
+    code, out, err = run(capsys, "list", "--no-cache", str(path))
+    assert code == 0 and "Good" in out  # bad lines: the file itself was read
+    lines = err.splitlines()
+    assert len(lines) == 6 and all(": error: " in line for line in lines)
+    assert lines[-1] == (
+        f"paperview: {path}:7: error: 10 more error(s) not listed, from this line on"
+    )
+
+
+def test_output_an_encoding_cannot_take_is_escaped_not_a_crash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, utf8, _ = run(capsys, "list", "--json")
+    assert code == 0 and not utf8.isascii()
+    for command, shown in (
+        (["list", "--limit", "1"], "\\u2191"),
+        (["show", "One Step of Gradient Descent is Provably"], "[Aky\\xfcrek et al."),
+        (["list", "--json"], ""),
+    ):
+        out = io.TextIOWrapper(io.BytesIO(), encoding="ascii", write_through=True)
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+        assert main(command) == 0
+        written = out.buffer.getvalue().decode("ascii")
+        if "--json" in command:
+            assert json.loads(written) == json.loads(utf8)
+        else:
+            assert shown in written
+        monkeypatch.undo()
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:

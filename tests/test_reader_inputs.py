@@ -6,6 +6,8 @@ Rows 13-21 of the bad-input table in the research notes.
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import os
 from pathlib import Path
 
@@ -141,6 +143,37 @@ def test_oversized_files_are_refused_with_the_override_named(write_corpus: Write
     path = write_corpus("big.txt", TEXT)
     corpus = load_corpus([path], ReadOptions(max_size=100))
     assert "over the 0.0 MB limit (raise it with --max-size)" in single_error(corpus)
+
+
+@pytest.mark.parametrize("name", ["huge.txt", "huge.txt.gz"])
+def test_a_huge_size_limit_reads_a_small_file(write_corpus: WriteCorpus, name: str) -> None:
+    data = TEXT.encode("utf-8")
+    path = write_corpus(name, data=gzip.compress(data) if name.endswith(".gz") else data)
+    for limit in (100_000 * 2**20, 10**19, 10**40):  # beyond what one read can ask for
+        corpus = load_corpus([path], ReadOptions(max_size=limit))
+        assert corpus.problems == () and len(corpus.papers) == 2
+
+
+def test_a_file_that_grows_while_read_is_read_on_up_to_the_limit() -> None:
+    from tui.data.sources import _read_at_most
+
+    grown = b"x" * 100  # 10 bytes when its size was taken, then 100
+    assert _read_at_most(io.BytesIO(grown), 10, 10**30) == grown
+    assert _read_at_most(io.BytesIO(grown), 10, 50) == grown[:51]  # one past: refused
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlink_loop_in_a_directory_is_one_problem(write_corpus: WriteCorpus) -> None:
+    good = write_corpus("dir/good.txt", TEXT)
+    (good.parent / "loop.txt").symlink_to("loop.txt")
+    (good.parent / "a.jsonl").symlink_to("b.jsonl")
+    (good.parent / "b.jsonl").symlink_to("a.jsonl")
+    corpus = load_corpus([good.parent])
+    assert len(corpus.papers) == 2
+    assert [str(p) for p in corpus.problems] == [
+        f"{good.parent / name}: error: too many levels of symbolic links"
+        for name in ("a.jsonl", "b.jsonl", "loop.txt")
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")

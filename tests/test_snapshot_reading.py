@@ -130,8 +130,11 @@ def test_a_file_of_garbage_reports_a_bounded_number_of_problems(
     path.write_text('{"title": "ok", "id": "2401.00001"}\n' + "{nope\n" * 40, encoding="utf-8")
     corpus = load_corpus([path])
     assert len(corpus.papers) == 1
-    assert [p.line for p in corpus.problems] == [2, 3, 4, 5, 6, None]
-    assert corpus.problems[-1].reason == "35 more problems not listed"
+    assert [p.line for p in corpus.problems] == [2, 3, 4, 5, 6, 7]
+    summary = corpus.problems[-1]
+    assert summary.reason == "35 more error(s) not listed, from this line on"
+    assert summary.severity.value == "error"
+    assert not corpus.unreadable_inputs  # bad lines, not an unreadable file
 
 
 @pytest.mark.parametrize(

@@ -121,15 +121,28 @@ def test_workers_read_exactly_what_one_process_reads(
 
 
 @pytest.mark.usefixtures("split")
+@pytest.mark.parametrize("cap", [2, 7])
 def test_the_cap_on_listed_problems_counts_across_ranges(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
 ) -> None:
-    monkeypatch.setattr(snapshot, "MAX_PROBLEMS", 7)
+    # cap 2: ranges leave errors out themselves; 7: the merge leaves them out
+    monkeypatch.setattr(snapshot, "MAX_PROBLEMS", cap)
     path = write(tmp_path / "a.jsonl", tricky_lines(8), bom=False)
     expected = in_one_process(path, monkeypatch)
     result = read(path)
     assert_same(result, expected)
-    assert result.problems[-1].reason.endswith("more problems not listed")
+    errors, warnings = result.problems[-2:]
+    assert errors.severity.value == "error" and errors.reason.endswith(
+        "more error(s) not listed, from this line on"
+    )
+    assert warnings.severity.value == "warning" and warnings.line is None
+    assert warnings.reason.endswith("more warning(s) not listed")
+    monkeypatch.setattr(snapshot, "MAX_PROBLEMS", 1000)
+    every = in_one_process(path, monkeypatch).problems
+    for summary in (errors, warnings):  # each counts what it stands for
+        kind = [p for p in every[cap:] if p.severity is summary.severity]
+        assert summary.reason.startswith(f"{len(kind)} more ")
+    assert errors.line == next(p.line for p in every[cap:] if p.severity is errors.severity)
 
 
 @pytest.mark.usefixtures("split")

@@ -67,6 +67,11 @@ def build_parser(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # What the encoding cannot write (``↑`` in ASCII, a file name's undecodable bytes)
+        # is written as ``\\u2191``, never a UnicodeEncodeError halfway through the output.
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
     # ``paperview`` alone opens the reader: it needs only that command (importing and
     # configuring the others took about 10 ms of every start).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -161,8 +162,10 @@ def finish(*, write: bool = True) -> None:
                 sys.stderr.flush()
         for cache in _UNWRITTEN:
             cache.flush(timings=timed)
+        from ..data.text import escaped  # the stages name the files read
+
         for collected in _TIMINGS:
-            write_lines(collected.lines(), sys.stderr)
+            write_lines(map(escaped, collected.lines()), sys.stderr)
     finally:
         _UNWRITTEN.clear()
         _TIMINGS.clear()
@@ -178,8 +181,8 @@ def _megabytes(text: str) -> int:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the size limit must be positive")
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("the size limit must be a positive number of megabytes")
     return int(value * 2**20)
 
 
@@ -220,6 +223,7 @@ def load(
     from ..data.cache import CorpusCache
     from ..data.corpus import load_corpus
     from ..data.models import Severity
+    from ..data.text import escaped
 
     options = read_options(args)
     cache = CorpusCache(defer=True) if options.cache else None  # written by finish()
@@ -230,7 +234,7 @@ def load(
         warnings = 0
         for problem in corpus.problems:
             if problem.severity is Severity.ERROR:
-                error(str(problem))
+                error(escaped(str(problem)))
             else:
                 warnings += 1
         if warnings:
@@ -258,8 +262,22 @@ def lookup(corpus: Corpus, needle: str) -> Paper:
 
 
 def error(message: str, stream: TextIO | None = None) -> None:
-    """Write ``paperview: message`` to stderr."""
-    (stream or sys.stderr).write(f"paperview: {message}\n")
+    """Write ``paperview: message`` to stderr, each of its lines escaped (a file name in it
+    never reaches the terminal raw)."""
+    from ..data.text import escaped
+
+    lines = "\n".join(escaped(line) for line in message.split("\n"))
+    (stream or sys.stderr).write(f"paperview: {lines}\n")
+
+
+def _takes_unicode(stream: TextIO) -> bool:
+    """Whether ``stream``'s encoding can write every character (a UTF encoding)."""
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
 
 
 def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
@@ -270,12 +288,24 @@ def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
         out.write("\n")
 
 
+_JSON_UNSAFE = "[\x80-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+"""What JSON may hold raw but a terminal must not get: C1 controls, bidi and other format
+characters, the undecodable bytes of a file name (JSON escapes the C0 controls itself)."""
+
+
 def write_json(value: Any, stream: TextIO | None = None) -> None:
-    """Write ``value`` as indented UTF-8 JSON to stdout."""
+    """Write ``value`` as indented JSON to stdout: UTF-8 text with the characters of
+    :data:`_JSON_UNSAFE` as ``\\u`` escapes; all ASCII when the stream cannot take UTF-8."""
     import json
+    import re
 
     out = stream or sys.stdout
-    json.dump(value, out, ensure_ascii=False, indent=2)
+    unsafe = re.compile(_JSON_UNSAFE)
+    encoder = json.JSONEncoder(ensure_ascii=not _takes_unicode(out), indent=2)
+    for chunk in encoder.iterencode(value):  # a string is one chunk, never split
+        if not chunk.isascii():
+            chunk = unsafe.sub(lambda found: f"\\u{ord(found.group()):04x}", chunk)
+        out.write(chunk)
     out.write("\n")
 
 

@@ -53,9 +53,10 @@ from .paper_columns import LazyStrings, PaperColumns
 from .snapshot import ReadResult
 
 ENV_VAR = "PAPERVIEW_CACHE_DIR"
-FORMAT = 3
-"""Bump when the cache layout, the way records are read or the titles' search keys
-(:func:`~tui.data.search.keys.search_key`) change: old caches are rebuilt."""
+FORMAT = 4
+"""Bump when the cache layout, the way records are read (or their problems summed up) or the
+titles' search keys (:func:`~tui.data.search.keys.search_key`) change: old caches are
+rebuilt."""
 MAGIC = b"PVCACHE\n"
 END = b"\nPVEND\n\n"
 PIECE = 32_768

@@ -52,7 +52,6 @@ from .vocabulary import Severity
 
 if TYPE_CHECKING:
     from .cache import CorpusCache
-    from .models import Problem
 
 SPLIT_FROM = 64 * 2**20
 """Plain files from this many bytes on are parsed by worker processes."""
@@ -305,10 +304,11 @@ Part = tuple[
     tuple[bytes, bytes],
     list[tuple[int, list[int]]],
     list[Found],
-    int,
+    tuple[int, int | None],
 ]
 """A range read: its lines, entries, columns (:data:`SENT`), line numbers, where the papers'
-lines lie, duplicates, problems and problems left out (see :meth:`_Merger.add`)."""
+lines lie, duplicates, problems, and the errors left out and the first one's line (see
+:meth:`_Merger.add`)."""
 SENT = tuple(name for name in PaperColumns.LISTS if name != "abstracts")
 """The columns a worker sends (abstracts stay in the file)."""
 _TITLES = SENT.index("titles")
@@ -417,7 +417,7 @@ def _range_part(fd: int, cap: int, span: tuple[int, int]) -> Part | None:
         reader.builder.spans.to_bytes(),
         [(k, [line for _, line in v]) for k, v in columns.extra_sources.items()],
         problems.found,
-        problems.dropped,
+        (problems.dropped_errors, problems.first_dropped),
     )
 
 
@@ -456,7 +456,7 @@ class _RangeProblems(_Problems):
         if severity is Severity.ERROR:
             self.errors += 1
             if self.errors > self.cap:
-                self.dropped += 1
+                self.drop_errors(1, line)
                 return
         self.found.append((line, reason, severity.value))
 
@@ -476,15 +476,14 @@ class _Merger:
         self.title_keys: list[str] = []  # made while the workers parse the next ranges
         self.seen: set[str] = set()
         self.positions: dict[str, int] | None = None  # made at the first id read twice
-        self.problems: list[Problem] = []
-        self.dropped = 0
+        self.problems = _Problems(file)  # capped as one reader caps them
         self.lines = 0  # lines of the file before the next range
         self.entries = 0
 
     def add(self, part: object) -> None:
         """Append one range's papers and problems (as :func:`_parse_range` wrote them)."""
         assert isinstance(part, tuple)
-        count, entries, lists, line_bytes, span_bytes, extra, problems, dropped = part
+        count, entries, lists, line_bytes, span_bytes, extra, problems, (dropped, first) = part
         base, file, columns = self.lines, self.file, self.columns
         self.lines += count
         self.entries += entries
@@ -506,8 +505,9 @@ class _Merger:
         )
         for line, reason, severity in problems:
             if line not in repeats or severity != Severity.WARNING.value:
-                self._problem(None if line is None else line + base, reason, severity)
-        self.dropped += dropped
+                self.problems.add(None if line is None else line + base, reason, Severity(severity))
+        # The range's errors past the cap come after every one it sent: after all of these.
+        self.problems.drop_errors(dropped, None if first is None else first + base)
         offset = len(columns)
         if not repeats:
             if positions is not None:
@@ -539,20 +539,10 @@ class _Merger:
             columns.lines.append(lines[index] + base)
             self.spans.add(spans.starts[index], spans.starts[index] + spans.lengths[index])
 
-    def _problem(self, line: int | None, reason: str, severity: str) -> None:
-        from .models import Problem  # not at the top: worker processes do without pydantic
-
-        if len(self.problems) < snapshot.MAX_PROBLEMS:
-            self.problems.append(
-                Problem(file=self.file, line=line, reason=reason, severity=Severity(severity))
-            )
-        else:
-            self.dropped += 1
-
     def stopped(self, failure: OSError) -> None:
         """Reading a range failed: keep what came before, say where reading stopped."""
         reason = f"stopped reading after line {self.lines:,}: {snapshot.read_failure(failure)}"
-        self._problem(None, reason, Severity.ERROR.value)
+        self.problems.add(None, reason)
 
     def result(self, complete: bool = True) -> ReadResult:
         """Everything put together (``complete=False``: reading was cancelled)."""
@@ -560,7 +550,6 @@ class _Merger:
         self.columns.abstracts = LineAbstracts(os.dup(self.fd), self.spans, snapshot.line_abstract)
         self.columns.title_keys = self.title_keys
         reader.builder.columns = self.columns
-        reader.problems.items = self.problems
-        reader.problems.dropped = self.dropped
+        reader.problems = self.problems
         reader.entries = self.entries
         return reader.result(complete)

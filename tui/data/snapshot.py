@@ -29,7 +29,8 @@ How a record becomes a paper (documented for users in ``docs/big-corpora.md``):
 
 A bad record (not JSON, not an object, no title) is a :class:`~tui.data.models.Problem`
 with the file and line, and is skipped; everything else loads. After
-:data:`MAX_PROBLEMS` problems in one file the rest are counted in one summary problem.
+:data:`MAX_PROBLEMS` problems in one file the rest are counted: one summary problem for the
+errors left out, one for the warnings.
 """
 
 from __future__ import annotations
@@ -616,26 +617,43 @@ def line_abstract(line: bytes) -> str:
 
 
 class _Problems:
-    """Problems of one file, capped at :data:`MAX_PROBLEMS`."""
+    """Problems of one file, capped at :data:`MAX_PROBLEMS`; the rest are counted, errors
+    apart from warnings, and summed up in one problem of each severity. The errors' one
+    names the line of the first error left out (a file with many bad lines is still not an
+    unreadable input)."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Problem] = []
-        self.dropped = 0
+        self.dropped_errors = 0
+        self.dropped_warnings = 0
+        self.first_dropped: int | None = None  # the line of the first error left out
 
     def add(self, line: int | None, reason: str, severity: Severity = Severity.ERROR) -> None:
         from .models import Problem  # not at the top: worker processes do without pydantic
 
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(file=self.file, line=line, reason=reason, severity=severity))
+        elif severity is Severity.ERROR:
+            self.drop_errors(1, line)
         else:
-            self.dropped += 1
+            self.dropped_warnings += 1
+
+    def drop_errors(self, count: int, first: int | None) -> None:
+        """Count ``count`` errors left out, the first of them on line ``first``."""
+        if count and not self.dropped_errors:
+            self.first_dropped = first
+        self.dropped_errors += count
 
     def done(self) -> list[Problem]:
         from .models import Problem
 
-        if self.dropped:
-            reason = f"{self.dropped:,} more problems not listed"
+        if self.dropped_errors:
+            reason = f"{self.dropped_errors:,} more error(s) not listed"
+            reason += "" if self.first_dropped is None else ", from this line on"
+            self.items.append(Problem(file=self.file, line=self.first_dropped, reason=reason))
+        if self.dropped_warnings:
+            reason = f"{self.dropped_warnings:,} more warning(s) not listed"
             self.items.append(Problem(file=self.file, reason=reason, severity=Severity.WARNING))
         return self.items
 

@@ -11,6 +11,7 @@ import codecs
 import os
 import re
 import stat
+import sys
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,7 +64,10 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     seen: set[Path] = set()
 
     def add(path: Path) -> None:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+            key = path.absolute()  # kept: reading it reports the loop, in one line
         if key not in seen:
             seen.add(key)
             files.append(path)
@@ -156,7 +160,7 @@ def read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem 
         if size > limit:
             return None, _too_big(name, size, limit)
         try:
-            data = handle.read(limit + 1)
+            data = _read_at_most(handle, size, limit)
         except OSError as error:
             return None, Problem(file=name, reason=_os_reason(error))
     if len(data) > limit:
@@ -166,13 +170,27 @@ def read_bytes(path: Path, options: ReadOptions) -> tuple[bytes | None, Problem 
     return data, None
 
 
+def _read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """The file's bytes, up to one past ``limit``; ``size`` is what it held when opened, so
+    a huge limit never sizes a read (only a file that grows meanwhile is read on, in
+    pieces)."""
+    parts = [handle.read(size + 1)]
+    read = len(parts[0])
+    while read > size and read <= limit:  # it grew while read
+        parts.append(handle.read(min(limit + 1 - read, 2**24)))
+        if not parts[-1]:
+            break
+        read += len(parts[-1])
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def _gunzip(name: str, data: bytes, limit: int) -> tuple[bytes | None, Problem | None]:
     out: list[bytes] = []
     size = 0
     try:
         while data:  # one gzip member at a time (concatenated files have several)
             inflater = zlib.decompressobj(wbits=31)
-            out.append(inflater.decompress(data, limit + 1 - size))
+            out.append(inflater.decompress(data, min(limit + 1 - size, sys.maxsize)))
             size += len(out[-1])
             if size > limit:
                 return None, _too_big(name, size, limit, decompressed=True)

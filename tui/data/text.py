@@ -71,6 +71,16 @@ def sanitize(text: str, *, keep_newlines: bool = False) -> str:
     return text.translate(_TABLE_KEEP_NEWLINES if keep_newlines else _TABLE)
 
 
+def escaped(text: str) -> str:
+    """``text`` safe to print on one line: each unprintable character (ESC and the other
+    controls, line breaks, bidi overrides, undecodable bytes of a file name) written as its
+    Python escape (``\\x1b``, ``\\n``), as problems quote what a file holds. For file names
+    and other text that was never sanitised."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 # --- LaTeX -------------------------------------------------------------------------------
 
 _ACCENTED = r"""\\[`'^"~=.](?:\{[A-Za-z]\}|[A-Za-z])|\\[uvHckrbdt]\{[A-Za-z]\}"""

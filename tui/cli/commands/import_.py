@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     """Import the file (or undo the last import)."""
     from ...data.export import ImportFileError, ImportUndo, apply_import, plan_import, read_import
     from ...data.export.merge import save_undo
+    from ...data.text import escaped
 
     if args.undo:
         if args.file is not None or args.dry_run:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     lines = plan.report(dry_run=args.dry_run)
     if plan.changes and not args.dry_run:
         lines.append("to revert this import: paperview import --undo")
-    write_lines(lines)
+    write_lines(escaped(line) for line in lines)  # the file's name, its entries' words
     if document.entries and not plan.matched:
         return EXIT_FAILURE
     return EXIT_OK
@@ -85,6 +86,7 @@ def _undo(args: argparse.Namespace) -> int:
     from ...data.export import ImportUndo
     from ...data.export.merge import UNDO_FILENAME
     from ...data.locations import data_dir
+    from ...data.text import escaped
 
     record = data_dir(args.data_dir) / UNDO_FILENAME
     try:
@@ -97,5 +99,5 @@ def _undo(args: argparse.Namespace) -> int:
         undo.apply(store)
     with contextlib.suppress(FileNotFoundError):
         record.unlink()
-    write_lines([f"reverted the import of {undo.file}"])
+    write_lines([f"reverted the import of {escaped(undo.file)}"])
     return EXIT_OK

@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
 def paper_lines(paper: Paper) -> list[str]:
     """Every field of a paper as plain text; the abstract last and unchanged."""
+    from ...data.text import escaped
+
     unknown = "not given"
     lines = [
         paper.title,
@@ -57,7 +59,7 @@ def paper_lines(paper: Paper) -> list[str]:
         lines.append(f"by:       {', '.join(paper.author_names)}")
     if paper.categories:
         lines.append(f"category: {' '.join(paper.categories)}")
-    lines.append("sources:  " + ", ".join(str(source) for source in paper.sources))
+    lines.append("sources:  " + ", ".join(escaped(str(source)) for source in paper.sources))
     lines += [f"url:      {url}" for url in paper.urls]
     lines += ["", paper.abstract]
     return lines

@@ -57,16 +57,18 @@ def stats_json(corpus: Corpus) -> dict[str, object]:
 
 
 def stats_lines(corpus: Corpus) -> list[str]:
-    """The statistics as plain text lines."""
+    """The statistics as plain text lines (file names escaped)."""
+    from ...data.text import escaped
+
     lines = [f"files read:        {len(corpus.files):,}"]
     for report in corpus.files:
         layout = report.layout or "unread"
-        lines.append(f"  {report.entries:9,d} entries  ({layout})  {report.file}")
+        lines.append(f"  {report.entries:9,d} entries  ({layout})  {escaped(report.file)}")
     lines += [
         f"entries read:      {corpus.entries_read:,}",
         f"unique papers:     {len(corpus.papers):,}",
         f"duplicates merged: {corpus.duplicates_merged:,}",
         f"problems:          {len(corpus.problems):,}",
     ]
-    lines += [f"  {problem}" for problem in corpus.problems]
+    lines += [f"  {escaped(str(problem))}" for problem in corpus.problems]
     return lines

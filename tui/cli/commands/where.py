@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the data directory and the library file."""
     from ...data.library import FILENAME
     from ...data.locations import locate_data_dir
+    from ...data.text import escaped
 
     directory, source = locate_data_dir(args.data_dir)
     path = directory / FILENAME
@@ -36,5 +37,10 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         state = "exists" if path.exists() else "not created yet"
-        write_lines([f"data dir: {directory}  (from {source})", f"library:  {path}  ({state})"])
+        write_lines(
+            [
+                f"data dir: {escaped(str(directory))}  (from {source})",
+                f"library:  {escaped(str(path))}  ({state})",
+            ]
+        )
     return 0
