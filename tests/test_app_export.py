@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_support import main_screen, make_app, screen_text, settle
@@ -17,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 import tui.screens.export_dialog as export_dialog
 import tui.screens.main as main_module
 from tui.app import PaperviewApp
-from tui.data.export import ExportCancelled, Format, Progress, render, utc_now
+from tui.data.export import ExportCancelled, ExportDocument, Format, Progress, render, utc_now
 from tui.data.library import open_library
 from tui.data.search import SearchIndex, SearchResult
 from tui.screens.export_dialog import ExportDialog
@@ -260,6 +263,7 @@ async def test_errors_are_one_line_in_the_dialog_and_nothing_is_written(
         await finish(pilot)
         assert status(dialog) == "No papers to export (bookmarks)."
         assert not (tmp_path / "out.md").exists()
+        assert app.focused is dialog.query_one("#export-path")
         await choose(pilot, dialog, "All papers")
         missing = tmp_path / "no-such-dir" / "out.md"
         await set_path(pilot, dialog, missing)
@@ -268,8 +272,31 @@ async def test_errors_are_one_line_in_the_dialog_and_nothing_is_written(
         assert status(dialog) == f"Couldn't write {missing}: no such file or directory."
         assert not missing.parent.exists()
         assert app.screen is dialog
-        await pilot.press("escape")
+        # The file box has the focus again: the name is fixed by typing, enter saves.
+        await pilot.press("end", *["backspace"] * len("no-such-dir/out.md"), *"fixed.md", "enter")
+        await finish(pilot)
+        assert (tmp_path / "fixed.md").read_text(encoding="utf-8").startswith("# All papers")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_fifo_or_a_device_is_never_replaced(
+    corpus: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    fifo, link = tmp_path / "fifo.md", tmp_path / "link.md"
+    os.mkfifo(fifo)
+    link.symlink_to(fifo)
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        for target in (fifo, link):
+            await set_path(pilot, dialog, target)
+            await pilot.press("ctrl+s")
+            await finish(pilot)
+            assert status(dialog) == f"{target}: not a regular file; not replaced."
+            assert not dialog.query_one("#export-confirm").display  # no "Replace it?"
+            assert app.focused is dialog.query_one("#export-path")
+        assert stat.S_ISFIFO(fifo.lstat().st_mode) and link.is_symlink()
 
 
 async def test_a_long_export_shows_progress_and_escape_stops_it_without_a_file(
@@ -305,6 +332,38 @@ async def test_a_long_export_shows_progress_and_escape_stops_it_without_a_file(
         assert "Export stopped; nothing was written." in screen_text(pilot)
         assert not (tmp_path / "big.md").exists()
         assert app.screen is dialog  # escape stopped the export, not the dialog
+        assert app.focused is dialog.query_one("#export-path")
+
+
+async def test_escape_stops_an_export_while_the_papers_are_collected(
+    corpus: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = threading.Event()
+    from tui.data.export import bookmarks_document as real
+
+    def slow_bookmarks(*args: Any) -> ExportDocument:
+        """Collects the bookmarks as a million-paper corpus's results would: slowly."""
+        started.set()
+        while not args[-1]():  # the cancelled() callback (bounded by the test's own timeout)
+            threading.Event().wait(0.01)
+        return real(*args)
+
+    monkeypatch.setattr(export_dialog, "bookmarks_document", slow_bookmarks)
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        await set_path(pilot, dialog, tmp_path / "big.md")
+        await pilot.press("ctrl+s")
+        for _ in range(400):
+            await pilot.pause(0.01)
+            if started.is_set():
+                break
+        assert started.is_set() and "Collecting the papers" in screen_text(pilot)
+        await pilot.press("escape")
+        await finish(pilot)
+        assert status(dialog) == "Export stopped; nothing was written."
+        assert not (tmp_path / "big.md").exists() and app.screen is dialog
 
 
 def test_render_stops_when_asked(corpus: Path, data_dir: Path) -> None:

@@ -111,3 +111,41 @@ def test_directories_and_missing_parents_are_errors(tmp_path: Path) -> None:
         write_atomic(tmp_path, b"x", overwrite=True)
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "missing" / "out.md", b"x")
+
+
+def special_files(tmp_path: Path) -> list[Path]:
+    """A FIFO, a character device (when this user may make one) and symlinks to them, all
+    under ``tmp_path``."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    found = [fifo]
+    device = tmp_path / "null-device"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        found.append(device)
+    except PermissionError:
+        pass
+    for special in list(found):
+        link = tmp_path / f"link-to-{special.name}"
+        link.symlink_to(special)
+        found.append(link)
+    return found
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_devices_and_fifos_are_never_replaced(tmp_path: Path, overwrite: bool) -> None:
+    for special in special_files(tmp_path):
+        kind = special.lstat().st_mode
+        with pytest.raises(atomic.NotRegularFileError, match="not a regular file"):
+            write_atomic(special, b"data", overwrite=overwrite)
+        assert special.lstat().st_mode == kind  # still the FIFO, device or symlink it was
+        assert not stat.S_ISREG(special.stat().st_mode)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_symlink_loop_is_an_error_not_a_replaced_link(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OSError, match="symbolic links"):
+        write_atomic(tmp_path / "a", b"x", overwrite=True)
+    assert (tmp_path / "a").is_symlink() and leftovers(tmp_path) == []

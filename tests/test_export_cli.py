@@ -4,7 +4,9 @@ empty exports and errors (one line, the documented exit status)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from markdown_it import MarkdownIt
 
 import tui
 from tui.cli import main
+from tui.data.export import utc_now
 
 ROOT = Path(tui.__file__).resolve().parent.parent
 TITLES = [
@@ -135,8 +138,10 @@ def test_what_to_export_and_format_from_the_extension(
         (["--query", "year:abc", "-o", "-"], 2, "paperview: query: "),
         (["--paper", "no such paper at all", "-o", "-"], 1, "no paper matches"),
         (["-o", "{missing}/x.md"], 1, "couldn't write {missing}/x.md: no such file or directory"),
-        (["-o", "{dir}"], 1, "{dir} already exists; use --force"),
-        (["-o", "{dir}", "--force"], 1, "couldn't write {dir}: is a directory"),
+        (["-o", "{missing}/"], 1, "couldn't write {missing}/paperview-bookmarks-"),
+        (["-o", "{fifo}"], 1, "paperview: {fifo}: not a regular file; not replaced\n"),
+        (["-o", "{fifo}", "--force"], 1, "paperview: {fifo}: not a regular file; not replaced\n"),
+        (["-o", "{link}", "--force"], 1, "paperview: {link}: not a regular file; not replaced\n"),
     ],
 )
 def test_errors_are_one_line_with_the_exit_status(
@@ -149,11 +154,34 @@ def test_errors_are_one_line_with_the_exit_status(
 ) -> None:
     data = tmp_path / "data"
     bookmark_all(capsys, corpus, data)
-    names = {"missing": str(tmp_path / "missing"), "dir": str(tmp_path)}
+    fifo, link = tmp_path / "fifo", tmp_path / "link.md"
+    os.mkfifo(fifo)
+    link.symlink_to(fifo)
+    names = {"missing": str(tmp_path / "missing"), "fifo": str(fifo), "link": str(link)}
     args = [arg.format(**names) for arg in args]
     got, out, err = run(capsys, "export", *args, str(corpus), "--data-dir", str(data))
     assert (got, out) == (code, "")
     assert message.format(**names) in err and err.count("\n") == 1
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and link.is_symlink()  # neither replaced
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("slash", ["", "/"])
+def test_a_directory_gets_the_default_name_in_it(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path, slash: str
+) -> None:
+    data, folder = tmp_path / "data", tmp_path / "exports"
+    bookmark_all(capsys, corpus, data)
+    folder.mkdir()
+    args = ["export", "-o", f"{folder}{slash}", "--format", "json", str(corpus)]
+    code, out, err = run(capsys, *args, "--data-dir", str(data))
+    written = folder / f"paperview-bookmarks-{utc_now():%Y-%m-%d}.json"
+    assert (code, err) == (0, "")
+    assert out == f"exported 6 papers (bookmarks) to {written} as JSON\n"
+    assert json.loads(written.read_text(encoding="utf-8"))["count"] == 6
+    code, out, err = run(capsys, *args, "--data-dir", str(data))  # the same name again
+    assert (code, out) == (1, "")
+    assert err == f"paperview: {written} already exists; use --force to replace it\n"
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,13 +7,16 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import overload
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.data.export import (
+    ExportCancelled,
     ExportDocument,
     ExportRecord,
     Format,
@@ -21,6 +24,7 @@ from tui.data.export import (
     chunks,
     default_filename,
     render,
+    search_document,
 )
 from tui.data.export.bibtex import keys, latex
 from tui.data.library import Annotation
@@ -234,3 +238,39 @@ def test_progress_is_reported_for_long_exports(format: Format) -> None:
     assert calls == [(200, 450), (400, 450), (450, 450)]
     assert text == "".join(chunks(doc(*records), format))
     assert len(re.findall("Paper number", text)) >= 450
+
+
+class Table(Sequence[Paper]):
+    """Papers built only when asked for, by position, as a big corpus's columnar table does
+    (its ``ids`` column is read without building any); counts the papers built."""
+
+    def __init__(self, count: int) -> None:
+        self.ids = [paper_id(f"Paper number {n}") for n in range(count)]
+        self.built = 0
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        assert isinstance(index, int)
+        self.built += 1
+        return make(f"Paper number {index}")
+
+
+def test_collecting_a_big_result_stops_soon_after_it_is_cancelled() -> None:
+    table = Table(3000)
+    asked: list[None] = []
+
+    def cancelled() -> bool:  # says stop the second time it is asked
+        asked.append(None)
+        return len(asked) >= 2
+
+    with pytest.raises(ExportCancelled):
+        search_document(table, range(3000), "everything", None, NOW, cancelled)
+    assert 0 < table.built <= 500  # not all 3,000 papers built before stopping
+    found = search_document(table, range(2999, -1, -1), "everything", None, NOW, lambda: False)
+    assert [record.id for record in found.records] == table.ids[::-1]

@@ -11,6 +11,11 @@ then puts it in place:
   (:class:`FileExistsError`). Where hard links are not supported the name is first reserved
   with ``O_CREAT | O_EXCL`` and then replaced.
 
+Only a regular file is ever replaced: a device, a FIFO or a socket (or a symlink to one) is
+refused (:class:`NotRegularFileError`), since a file put in its place would break whatever
+uses it. :func:`check_target` makes the same checks without writing, for a caller that wants
+to fail before doing the work.
+
 The directory is synced afterwards, so the new name survives a power cut. On any failure the
 temporary file is removed and the target is left exactly as it was.
 """
@@ -21,6 +26,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 #: Errors from ``os.link`` that mean "this file system has no hard links", not "it exists".
@@ -28,18 +34,43 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.E
 _NEW_FILE_MODE = 0o666  # narrowed by the umask, like any file a program creates
 
 
+class NotRegularFileError(OSError):
+    """The path names a device, a FIFO or a socket (perhaps through a symlink): never replaced."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EINVAL, "not a regular file", str(path))
+
+
+def check_target(path: Path, *, overwrite: bool = False) -> Path:
+    """The file :func:`write_atomic` would write (symlinks followed when ``overwrite``), after
+    the checks it makes first.
+
+    Raises :class:`IsADirectoryError`, :class:`NotRegularFileError`, :class:`FileExistsError`
+    (an existing file, or any symlink, when ``overwrite`` is false), or the :class:`OSError`
+    of a path that cannot be looked at (a symlink loop, a file where a directory should be).
+    """
+    target = Path(os.path.realpath(path)) if overwrite else Path(path).absolute()
+    try:
+        mode: int | None = target.stat().st_mode
+    except FileNotFoundError:  # a new file, or a dangling symlink
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if mode is not None and not stat.S_ISREG(mode):
+        raise NotRegularFileError(path)
+    if not overwrite and os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    return target
+
+
 def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path actually written.
 
-    Raises :class:`FileExistsError` when ``path`` exists and ``overwrite`` is false,
-    :class:`IsADirectoryError` when it is a directory, and other :class:`OSError`\\ s when the
-    disk refuses (the target is then unchanged and no temporary file is left).
+    Raises what :func:`check_target` raises (the file exists and ``overwrite`` is false, it
+    is a directory, a device or a FIFO), and other :class:`OSError`\\ s when the disk
+    refuses (the target is then unchanged and no temporary file is left).
     """
-    target = Path(path).resolve() if overwrite else Path(path).absolute()
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-    if not overwrite and os.path.lexists(target):
-        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    target = check_target(path, overwrite=overwrite)
     temp = _write_temp(target, data)
     try:
         if overwrite:

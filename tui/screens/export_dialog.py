@@ -10,7 +10,7 @@ leaves half a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -44,6 +44,7 @@ from ..data.export import (
     Scope,
     bookmarks_document,
     check_papers,
+    check_path,
     default_name,
     format_for,
     list_document,
@@ -403,10 +404,9 @@ class ExportDialog(ModalScreen[None]):
                 target = target / self._default_name(job.what, job.format)
                 job = ExportJob(job.what, job.format, job.abstracts, target, job.replace)
             overwrite = target is not None and target == job.replace
-            if target is not None and not overwrite and os.path.lexists(target):
-                self.post_message(self.Finished(job, exists=True))
-                return
-            document = self._document(job)
+            if target is not None:
+                check_path(target, overwrite=overwrite)  # FileExistsError: ask
+            document = self._document(job, lambda: worker.is_cancelled)
             check_papers(document)
             self.post_message(self.Progressed(0, len(document.records)))
             data = render_bytes(
@@ -442,16 +442,18 @@ class ExportDialog(ModalScreen[None]):
     def _post_progress(self, done: int, total: int) -> None:
         self.post_message(self.Progressed(done, total))
 
-    def _document(self, job: ExportJob) -> ExportDocument:
-        """The papers to export (read in the worker: a big library or result takes a while)."""
-        library, now = self._library, self._now
+    def _document(self, job: ExportJob, cancelled: Callable[[], bool]) -> ExportDocument:
+        """The papers to export (read in the worker: a big library or result takes a while;
+        :class:`ExportCancelled` when ``cancelled()`` turns true meanwhile)."""
+        library, now, found = self._library, self._now, self._papers
         if job.what.startswith("list:"):
-            return list_document(self._papers, library, job.what[5:], now)
+            return list_document(found, library, job.what[5:], now, cancelled)
         if job.what == RESULTS:
-            return search_document(self._papers, self._positions, self._query, library, now)
+            positions, query = self._positions, self._query
+            return search_document(found, positions, query, library, now, cancelled)
         if job.what == PAPER and self._selected is not None:
             return paper_document(self._selected, library, now)
-        return bookmarks_document(self._papers, library, now)
+        return bookmarks_document(found, library, now, cancelled)
 
     @on(Progressed)
     def _progressed(self, message: Progressed) -> None:
@@ -468,10 +470,11 @@ class ExportDialog(ModalScreen[None]):
         job, document = message.job, message.document
         if message.exists:
             self._ask_to_replace(job.target)
-        elif message.stopped:
-            self._show_status("Export stopped; nothing was written.")
-        elif message.error:
-            self._show_status(_sentence(message.error), error=True)
+        elif message.stopped or message.error:  # the dialog stays: fix the name, try again
+            stopped = "Export stopped; nothing was written."
+            text = stopped if message.stopped else _sentence(message.error)
+            self._show_status(text, error=not message.stopped)
+            self.query_one("#export-path", Input).focus()
         elif document is not None and message.text is not None:
             self.app.copy_to_clipboard(message.text)
             copied = summary(document, job.format, "the clipboard").replace("exported", "copied")

@@ -5,20 +5,22 @@
 
 Bookmarks are exported when nothing else is chosen. Without ``--format`` the format comes
 from the file's extension (``.md``, ``.json``, ``.csv``, ``.bib``), else Markdown. An
-existing file is never replaced without ``--force``; ``-o -`` writes the export, exactly as
-the file would hold it, to standard output. Nothing to export is a failure (exit 1,
+existing file is never replaced without ``--force`` (a device or a FIFO never is), and a
+directory (or a name ending in ``/``) gets the default file name in it, as in the reader's
+export dialog; ``-o -`` writes the export, exactly as the file would hold it, to standard
+output. Nothing to export is a failure (exit 1,
 "no papers to export"), so a script never gets an empty list by mistake.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..common import (
-    EXIT_FAILURE,
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
@@ -64,7 +66,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--output",
         required=True,
         metavar="FILE",
-        help="the file to write; '-' for standard output",
+        help="the file to write (a directory: a default name in it); '-' for standard output",
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     parser.add_argument(
@@ -84,32 +86,39 @@ def run(args: argparse.Namespace) -> int:
         ExportError,
         Format,
         check_papers,
+        check_path,
+        default_filename,
         format_for,
         render_bytes,
         save,
         summary,
     )
 
-    to_stdout = args.output == "-"
-    target = None if to_stdout else Path(args.output)
+    output: str = args.output
+    to_stdout = output == "-"
+    into = output.endswith(("/", os.sep)) or (output not in ("", "-") and Path(output).is_dir())
+    target = None if to_stdout or into else Path(output)
     format = args.format or (target and format_for(target)) or Format.MARKDOWN
-    if target is not None and not args.force and target.exists():
-        raise CommandError(f"{target} already exists; use --force to replace it", EXIT_FAILURE)
-    corpus = load(args, report=bool(args.paths))
-    with library(args) as store:
-        document = _document(args, corpus, store)
     try:
+        if target is not None:  # fail before the work
+            check_path(target, overwrite=args.force)
+        corpus = load(args, report=bool(args.paths))
+        with library(args) as store:
+            document = _document(args, corpus, store)
         check_papers(document)
         data = render_bytes(document, format, abstracts=args.abstracts)
-        if target is None:
+        if to_stdout:
             _write_stdout(data)
             return EXIT_OK
+        target = target or Path(output, default_filename(document, format))
         written = save(target, data, overwrite=args.force)
     except FileExistsError:
         raise CommandError(f"{target} already exists; use --force to replace it") from None
     except ExportError as failure:
         raise CommandError(str(failure)) from None
-    write_lines([summary(document, format, str(written))])
+    from ...data.text import escaped
+
+    write_lines([summary(document, format, escaped(str(written)))])
     return EXIT_OK
 
 

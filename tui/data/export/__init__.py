@@ -11,6 +11,7 @@ Export::
     document = bookmarks_document(corpus.papers, store)  # or list_document(papers, store,
     #   name), search_document(papers, result.indices, query, store), paper_document(paper, store)
     check_papers(document)                     # ExportError: "no papers to export (bookmarks)"
+    check_path(path)                           # before the work: save's refusals, early
     text = render(document, Format.MARKDOWN, abstracts=False,
                   progress=lambda done, total: ..., cancelled=lambda: worker.is_cancelled)
     save(path, text.encode("utf-8"))           # atomic; FileExistsError unless overwrite=True,
@@ -18,12 +19,14 @@ Export::
     summary(document, Format.MARKDOWN, str(path))  # "exported 3 papers (bookmarks) to ..."
 
 ``render`` calls ``progress(done, total)`` every 200 papers and raises ``ExportCancelled``
-when ``cancelled()`` says so. ``render_bytes`` (same arguments) gives the UTF-8 bytes,
-encoded piece by piece: a worker encoding a 200 MB string at once would hold the interpreter
-lock, and freeze the UI, for seconds. ``chunks(document, format)`` gives the text piece by
-piece (a header, then one piece per paper). ``default_filename(document, format)`` is a name
-such as ``paperview-list-to-read-2026-11-22.md`` (``default_name`` gives it before the
-document is built); ``format_for(path)`` is the format a file name's extension asks for.
+when ``cancelled()`` says so; the document builders take ``cancelled=`` too (collecting a
+million-paper corpus's search results takes seconds). ``render_bytes`` (same arguments) gives
+the UTF-8 bytes, encoded piece by piece: a worker encoding a 200 MB string at once would hold
+the interpreter lock, and freeze the UI, for seconds. ``chunks(document, format)`` gives the
+text piece by piece (a header, then one piece per paper). ``default_filename(document,
+format)`` is a name such as ``paperview-list-to-read-2026-11-22.md`` (``default_name`` gives
+it before the document is built); ``format_for(path)`` is the format a file name's extension
+asks for.
 Pass ``now=`` (a UTC ``datetime``) to the document builders for a fixed generation time.
 
 Import::
@@ -39,7 +42,6 @@ Import::
 from __future__ import annotations
 
 from .formats import (
-    ExportCancelled,
     Format,
     Progress,
     chunks,
@@ -53,6 +55,7 @@ from .markdown import md_inline, md_link, safe_url, search_url
 from .merge import ImportPlan, ImportUndo, apply_import, plan_import, save_undo
 from .reader import read_import
 from .records import (
+    ExportCancelled,
     ExportDocument,
     ExportRecord,
     ImportDocument,
@@ -66,7 +69,7 @@ from .records import (
     search_document,
     utc_now,
 )
-from .saving import ExportError, check_papers, papers, save, summary
+from .saving import ExportError, check_papers, check_path, papers, save, summary
 
 __all__ = [
     "ExportCancelled",
@@ -84,6 +87,7 @@ __all__ = [
     "apply_import",
     "bookmarks_document",
     "check_papers",
+    "check_path",
     "chunks",
     "collect",
     "default_filename",

@@ -13,14 +13,10 @@ from .bibtex import write_bibtex
 from .csv_format import write_csv
 from .json_format import write_json
 from .markdown import write_markdown
-from .records import ExportDocument, Scope
+from .records import Cancelled, ExportCancelled, ExportDocument, Scope
 
 #: Called as ``progress(done, total)`` while a long export is rendered.
 Progress = Callable[[int, int], None]
-
-
-class ExportCancelled(Exception):
-    """:func:`render` stopped because its ``cancelled`` callback said so."""
 
 
 class Format(str, Enum):
@@ -74,7 +70,7 @@ def render(
     abstracts: bool = False,
     progress: Progress | None = None,
     every: int = 200,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: Cancelled | None = None,
 ) -> str:
     """The whole export as text; ``progress(done, total)`` is called every ``every`` papers
     and at the end. :class:`ExportCancelled` is raised as soon as ``cancelled()`` (asked
@@ -89,7 +85,7 @@ def render_bytes(
     abstracts: bool = False,
     progress: Progress | None = None,
     every: int = 200,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: Cancelled | None = None,
 ) -> bytes:
     """:func:`render` encoded in UTF-8, exactly what a file holds. Each piece is encoded as it
     is made, so a worker never holds the interpreter lock to encode hundreds of megabytes at
@@ -104,7 +100,7 @@ def _pieces(
     abstracts: bool,
     progress: Progress | None,
     every: int,
-    cancelled: Callable[[], bool] | None,
+    cancelled: Cancelled | None,
 ) -> Iterator[str]:
     total = len(document.records)
     for index, chunk in enumerate(chunks(document, format, abstracts=abstracts)):

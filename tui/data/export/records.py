@@ -8,14 +8,25 @@ values, which :mod:`.merge` matches against the corpus and the library.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 
 from ..library import Annotation, NoSuchList, Queries
-from ..lookup import PapersById
+from ..lookup import PapersById, paper_ids
 from ..models import Paper
+
+#: Papers collected between two asks of a ``cancelled()`` callback: building a paper from a
+#: big corpus's table takes about 0.1 ms, so a stop is seen within a few tens of milliseconds.
+EVERY = 200
+
+#: Asked while a document is built or rendered; true stops it (:class:`ExportCancelled`).
+Cancelled = Callable[[], bool]
+
+
+class ExportCancelled(Exception):
+    """Building or rendering an export stopped because its ``cancelled`` callback said so."""
 
 
 class Scope(str, Enum):
@@ -80,17 +91,22 @@ def utc_now() -> datetime:
 
 def collect(
     ids: Iterable[str],
-    papers: Mapping[str, Paper],
+    paper_for: Callable[[str], Paper | None],
     library: Queries | None,
+    cancelled: Cancelled | None = None,
 ) -> tuple[ExportRecord, ...]:
-    """Records for ``ids`` in order (each id once), from the corpus (``papers`` by id) and the
-    library; an id in neither gets a record with an unknown title."""
+    """Records for ``ids`` in order (each id once), from the corpus (``paper_for(id)``, None
+    when it lacks the paper) and the library; an id in neither gets a record with an unknown
+    title. :class:`ExportCancelled` as soon as ``cancelled()`` (asked every :data:`EVERY`
+    papers) returns True."""
     records: dict[str, ExportRecord] = {}
-    for paper_id in ids:
+    for count, paper_id in enumerate(ids, 1):
+        if cancelled is not None and count % EVERY == 0 and cancelled():
+            raise ExportCancelled
         if paper_id in records:
             continue
         annotation = library.annotation(paper_id) if library is not None else Annotation(paper_id)
-        paper = papers.get(paper_id)
+        paper = paper_for(paper_id)
         title = paper.title if paper is not None else (annotation.title or "")
         records[paper_id] = ExportRecord(paper_id, title, paper, annotation)
     return tuple(records.values())
@@ -129,23 +145,32 @@ def by_id(papers: Sequence[Paper]) -> Mapping[str, Paper]:
 
 
 def bookmarks_document(
-    papers: Sequence[Paper], library: Queries, now: datetime | None = None
+    papers: Sequence[Paper],
+    library: Queries,
+    now: datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExportDocument:
-    """The bookmarked papers, oldest bookmark first (papers missing from the corpus too)."""
+    """The bookmarked papers, oldest bookmark first (papers missing from the corpus too).
+    ``cancelled`` as for :func:`collect` (so for the other document builders)."""
     library = library.view()  # one consistent snapshot, read without locking per paper
     ids = [mark.id for mark in library.bookmarks()]
-    return _document(Scope.BOOKMARKS, collect(ids, by_id(papers), library), library, now)
+    records = collect(ids, by_id(papers).get, library, cancelled)
+    return _document(Scope.BOOKMARKS, records, library, now)
 
 
 def list_document(
-    papers: Sequence[Paper], library: Queries, name: str, now: datetime | None = None
+    papers: Sequence[Paper],
+    library: Queries,
+    name: str,
+    now: datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExportDocument:
     """The papers on the reading list ``name``, in list order; :class:`NoSuchList` if none."""
     library = library.view()
     found = library.reading_list(name)
     if found is None:
         raise NoSuchList(f"no reading list named {name!r}")
-    records = collect(found.ids, by_id(papers), library)
+    records = collect(found.ids, by_id(papers).get, library, cancelled)
     return _document(Scope.LIST, records, library, now, found.name)
 
 
@@ -155,11 +180,13 @@ def search_document(
     query: str,
     library: Queries | None,
     now: datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExportDocument:
     """Search results: ``positions`` index ``papers`` (as ``SearchResult.indices`` do)."""
     library = library.view() if library is not None else None
-    chosen = [papers[position] for position in positions]
-    records = collect((paper.id for paper in chosen), by_id(chosen), library)
+    ids = paper_ids(papers)
+    chosen = {ids[position]: position for position in positions}  # no paper built yet
+    records = collect(chosen, lambda paper_id: papers[chosen[paper_id]], library, cancelled)
     return _document(Scope.SEARCH, records, library, now, query)
 
 
@@ -168,7 +195,7 @@ def paper_document(
 ) -> ExportDocument:
     """One paper (the one selected in the reader)."""
     library = library.view() if library is not None else None
-    records = collect([paper.id], {paper.id: paper}, library)
+    records = collect([paper.id], {paper.id: paper}.get, library)
     return _document(Scope.PAPER, records, library, now)
 
 

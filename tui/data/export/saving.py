@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..atomic import write_atomic
+from ..atomic import NotRegularFileError, check_target, write_atomic
 from .formats import Format
 from .records import ExportDocument
 
@@ -27,15 +27,30 @@ def save(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
 
     :class:`FileExistsError` when ``path`` exists and ``overwrite`` is false (the caller
     asks); :class:`ExportError` ``couldn't write PATH: reason`` when the disk refuses
-    (no such directory, permission denied, no space left, a directory of that name).
+    (no such directory, permission denied, no space left, a directory of that name), or
+    ``PATH: not a regular file; not replaced`` (a device or a FIFO, even with ``overwrite``).
     """
     try:
         return write_atomic(path, data, overwrite=overwrite)
-    except FileExistsError:
-        raise
     except OSError as failure:
-        reason = (failure.strerror or str(failure)).lower()
-        raise ExportError(f"couldn't write {path}: {reason}") from None
+        raise _refusal(path, failure) from None
+
+
+def check_path(path: Path, *, overwrite: bool = False) -> None:
+    """Refuse ``path``, before any work is done, as :func:`save` would (it checks again)."""
+    try:
+        check_target(path, overwrite=overwrite)
+    except OSError as failure:
+        raise _refusal(path, failure) from None
+
+
+def _refusal(path: Path, failure: OSError) -> OSError | ExportError:
+    if isinstance(failure, FileExistsError):
+        return failure
+    if isinstance(failure, NotRegularFileError):
+        return ExportError(f"{path}: not a regular file; not replaced")
+    reason = (failure.strerror or str(failure)).lower()
+    return ExportError(f"couldn't write {path}: {reason}")
 
 
 def papers(count: int) -> str:
