@@ -184,7 +184,7 @@ async def test_lists_rename_delete_and_undo(corpus: Path, data_dir: Path) -> Non
         await settled(pilot)
         await pilot.press("l")
         await dialog(pilot, ListsScreen)
-        await pilot.press("r")
+        await pilot.press("down", "r")  # the commands work in the lists
         assert app.screen.query_one(Input).value == "Later"
         app.screen.query_one(Input).value = "Someday"
         await pilot.press("enter")
@@ -192,7 +192,7 @@ async def test_lists_rename_delete_and_undo(corpus: Path, data_dir: Path) -> Non
         assert [item.name for item in stored(data_dir).lists()] == ["Someday"]
         await pilot.press("l")
         await dialog(pilot, ListsScreen)
-        await pilot.press("d")
+        await pilot.press("tab", "d")
         await settled(pilot)
         assert stored(data_dir).lists() == ()
         assert "u brings it back" in screen_text(pilot)
@@ -200,6 +200,56 @@ async def test_lists_rename_delete_and_undo(corpus: Path, data_dir: Path) -> Non
         await settled(pilot)
         restored = stored(data_dir).reading_list("Someday")
         assert restored is not None and len(restored) == 1
+
+
+async def test_a_name_typed_with_lists_made_is_a_name_not_commands(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        gnn = paper_id(await select(pilot, GNN))
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"Later", "enter")
+        await settled(pilot)
+        screen = await select(pilot, ZEBRA)
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        assert "down or tab" in screen_text(pilot)  # where the one-letter commands are
+        await pilot.press(*"data to view later", "enter")  # d, a, v, t, n, r: all typed
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert [(item.name, len(item)) for item in stored(data_dir).lists()] == [
+            ("data to view later", 1),
+            ("Later", 1),
+        ]
+        assert "lists: data to view later" in screen.detail.content.plain
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press(*"later", "enter")  # an existing list's name: the paper goes on it
+        await settled(pilot)
+        later = stored(data_dir).reading_list("Later")
+        assert later is not None and later.ids == (gnn, paper_id(screen))
+
+
+async def test_renaming_the_list_viewed_keeps_viewing_it(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await put_on_a_new_list(pilot, ZEBRA, "Reading queue")
+        await pilot.press("enter")
+        await settled(pilot)
+        assert screen.search_text == 'list:"Reading queue"'
+        await pilot.press("l")
+        await dialog(pilot, ListsScreen)
+        await pilot.press("down", "r", "ctrl+a", "ctrl+k", *"Later", "enter")
+        await settled(pilot)
+        assert screen.search_text == 'list:"Later"'
+        assert screen.query_one("#search", Input).value == 'list:"Later"'
+        assert titles_listed(screen) == [ZEBRA]
+        await pilot.press("u")  # undone, the search follows the list back
+        await settled(pilot)
+        assert screen.search_text == 'list:"Reading queue"'
+        assert titles_listed(screen) == [ZEBRA]
 
 
 async def test_add_all_listed_papers_is_one_undoable_step(corpus: Path, data_dir: Path) -> None:

@@ -126,6 +126,29 @@ def test_lists_from_the_command_line(capsys: pytest.CaptureFixture[str], corpus:
     assert run(capsys, "lists")[1] == "    1  Done\n"
 
 
+@pytest.mark.parametrize("typed", ["tab\there", "tab  here", "tab\x85here", " tab here\n"])
+def test_a_list_is_found_by_the_name_it_was_made_with(
+    capsys: pytest.CaptureFixture[str], corpus: str, typed: str
+) -> None:
+    code, out, err = run(capsys, "lists", "add", typed, "Alpha", "--corpus", corpus)
+    assert (code, out, err) == (0, "added 1 paper to 'tab here' (a new list); it has 1 paper\n", "")
+    assert run(capsys, "lists", "add", typed, "Beta", "--corpus", corpus)[:2] == (
+        0,
+        "added 1 paper to 'tab here'; it has 2 papers\n",
+    )
+    code, out, _ = run(capsys, "lists", "show", typed, "--corpus", corpus)
+    assert code == 0 and [line[:16] for line in out.splitlines()] == [ALPHA, BETA]
+    assert run(capsys, "lists", "remove", typed, "Beta", "--corpus", corpus)[0] == 0
+    assert run(capsys, "lists", "rename", typed, "tab\tthere")[1] == (
+        "renamed 'tab here' to 'tab there'\n"
+    )
+    assert run(capsys, "lists", "delete", "TAB \t THERE") == (
+        0,
+        "deleted 'tab there' (1 paper)\n",
+        "",
+    )
+
+
 def test_list_errors_and_exit_codes(capsys: pytest.CaptureFixture[str], corpus: str) -> None:
     run(capsys, "lists", "add", "A", "Alpha", "--corpus", corpus)
     run(capsys, "lists", "add", "B", "Alpha", "--corpus", corpus)

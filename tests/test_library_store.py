@@ -156,6 +156,17 @@ def test_reading_lists(store: LibraryStore, data_dir: Path) -> None:
     assert store.ids("list", "later") is None
 
 
+def test_lists_are_found_by_any_spacing_of_their_name(store: LibraryStore) -> None:
+    store.add_to_list("To\t read\x85", [A], create=True)
+    for typed in ("to read", "TO  READ", " to\u2003read\n"):
+        found = store.reading_list(typed)
+        assert found is not None and found.name == "To read"
+        assert store.ids("list", typed) == {A.id}  # what list:"to  read" finds
+    store.add_to_list("to\nread", [B])
+    store.rename_list("to  read", "Later")
+    assert [(item.name, len(item)) for item in store.lists()] == [("Later", 2)]
+
+
 def test_name_rules() -> None:
     assert list_name("  To   read ") == "To read"
     assert tag_name(" llm ") == "llm"

@@ -1,6 +1,9 @@
 """The reading-lists dialog: put the paper on lists or take it off, create, rename, delete,
 add every listed paper at once, or pick a list to view.
 
+Managing a paper's lists, the dialog starts in the name box, so whatever is typed is a name
+(never a command); down or tab goes to the lists, where the one-letter commands work.
+
 The dialog changes nothing itself: it is dismissed with a :class:`ListAction` that the reader
 applies (so every change goes through the same path, and ``u`` undoes it).
 """
@@ -67,8 +70,15 @@ class ListsScreen(ModalScreen[ListAction | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="lists.close", tooltip="Close (or stop renaming)"),
+        Binding(
+            "down",
+            "to_lists",
+            "Lists",
+            id="lists.to-lists",
+            tooltip="From the name box, go to the lists (tab too)",
+        ),
         Binding("v", "view", "View", id="lists.view", tooltip="Show the list's papers"),
-        Binding("n", "new", "New", id="lists.new", tooltip="New list: type its name"),
+        Binding("n", "new", "New", id="lists.new", tooltip="Back to the name box: type a name"),
         Binding("r", "rename", "Rename", id="lists.rename", tooltip="Rename the list"),
         Binding("d,delete", "delete", "Delete", id="lists.delete", tooltip="Delete the list"),
         Binding(
@@ -105,6 +115,11 @@ class ListsScreen(ModalScreen[ListAction | None]):
             else:
                 title = Content("View a reading list")
             yield Static(title, classes="dialog-title")
+            if self.managing:
+                yield Static(Content("New list:"), id="lists-name-label")
+                yield TextBox(
+                    placeholder="type a list's name; enter puts the paper on it", id="lists-name"
+                )
             options = [
                 Option(summary_line(item, checks=self.managing), id=str(index))
                 for index, item in enumerate(self.lists)
@@ -112,11 +127,6 @@ class ListsScreen(ModalScreen[ListAction | None]):
             yield OptionList(*options, id="lists-options")
             if not self.lists:
                 yield Static(Content(self._empty()), classes="dialog-hint")
-            if self.managing:
-                yield Static(Content("New list:"), id="lists-name-label")
-                yield TextBox(
-                    placeholder="type a name; enter puts the paper on it", id="lists-name"
-                )
             yield Static(id="lists-error", classes="dialog-error")
             yield Static(Content(self._hint()), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -130,28 +140,28 @@ class ListsScreen(ModalScreen[ListAction | None]):
 
     def _empty(self) -> str:
         if self.managing:
-            return "No reading lists yet: type a name below to make one with this paper on it."
+            return "No reading lists yet: type a name above to make one with this paper on it."
         return "No reading lists yet: press l on a paper to make one."
 
     def _hint(self) -> str:
         if self.managing:
             return (
-                "enter: add or remove the paper · n new · r rename · d delete · "
-                "a add all listed papers · v view · escape close"
+                "In the lists (down or tab): enter adds or removes the paper · r rename · "
+                "d delete · a add all listed papers · v view · n back to the name · escape close"
             )
         return "enter or v: view the list · escape close"
 
     def on_mount(self) -> None:
-        """Start in the lists (or in the name box when there are none)."""
+        """Start in the name box (in the lists when only picking one to view)."""
         self.query_one("#lists-error").display = False
-        if self.lists or not self.managing:
-            self.query_one(OptionList).focus()
-        else:
+        if self.managing:
             self.query_one(Input).focus()
+        else:
+            self.query_one(OptionList).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only viewing makes sense when the dialog is not about a paper."""
-        return self.managing or action not in ("new", "rename", "delete", "add_all")
+        return self.managing or action not in ("new", "rename", "delete", "add_all", "to_lists")
 
     # --- choosing ---------------------------------------------------------------------
 
@@ -195,8 +205,12 @@ class ListsScreen(ModalScreen[ListAction | None]):
         """Delete the highlighted list (u in the reader brings it back)."""
         self._choose("delete")
 
+    def action_to_lists(self) -> None:
+        """Go to the lists (from the name box)."""
+        self.query_one(OptionList).focus()
+
     def action_new(self) -> None:
-        """Type the name of a new list."""
+        """Type the name of a new list (or of one to put the paper on)."""
         self._renaming = None
         self.query_one("#lists-name-label", Static).update(Content("New list:"))
         self.query_one(Input).focus()
@@ -218,6 +232,9 @@ class ListsScreen(ModalScreen[ListAction | None]):
     def _name_submitted(self, event: Input.Submitted) -> None:
         from ..data.library import InvalidChange, list_name
 
+        if self._renaming is None and not event.value.strip() and self.lists:
+            self._choose("toggle")  # nothing typed: the highlighted list, as in the lists
+            return
         try:
             name = list_name(event.value)
         except InvalidChange as problem:

@@ -945,10 +945,24 @@ class MainScreen(Screen[None]):
         if changed:
             self._repaint_marks(before, message.view, message.positions)
             self._show_detail(self.paper_list.position)
+            if before is not None:
+                self._follow_renamed_lists(before, message.view)
             if message.research and self._library_filters():
                 self._keep_row = self.paper_list.cursor_row
                 self._search()
         self._show_status()
+
+    def _follow_renamed_lists(self, before: LibraryView, after: LibraryView) -> None:
+        """Keep a ``list:`` filter on its list when the list is renamed (the caller searches)."""
+        from ..data.library.follow import follow_renames, renamed_lists
+
+        query = follow_renames(self.search_text, renamed_lists(before, after))
+        if query != self.search_text:
+            search = self.query_one(SearchBar)
+            with search.prevent(Input.Changed):
+                search.value = query
+            search.cursor_position = len(query)
+            self.search_text = query
 
     def _repaint_marks(
         self, before: LibraryView | None, after: LibraryView, positions: tuple[int, ...] | None

@@ -2,7 +2,7 @@
 
 ``paperview lists`` prints them with their sizes; the actions are ``show NAME``,
 ``add NAME ID_OR_TITLE ...`` (creating the list if needed), ``remove NAME ID_OR_TITLE ...``,
-``rename OLD NEW`` and ``delete NAME``. Names match ignoring case and accents.
+``rename OLD NEW`` and ``delete NAME``. Names match ignoring case, accents and spacing.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..text import fold
 from .errors import InvalidChange
 
 MAX_TAG_LENGTH = 64
@@ -30,3 +31,9 @@ def list_name(name: str) -> str:
     if len(clean) > MAX_LIST_NAME_LENGTH:
         raise InvalidChange(f"a list name has at most {MAX_LIST_NAME_LENGTH} characters")
     return clean
+
+
+def list_key(name: str) -> str:
+    """What list names are matched by: :func:`list_name`'s spacing, ignoring case and
+    accents (so a list is found by any name that would have made it)."""
+    return fold(" ".join(name.split()))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..text import fold
 from .models import Annotation, Complement, ReadingList
+from .names import list_key
 from .ops import Touch
 
 
@@ -64,8 +65,8 @@ class Queries(ABC):
         return self.view().reading_lists
 
     def reading_list(self, name: str) -> ReadingList | None:
-        """The list called ``name`` (ignoring case and accents), or None."""
-        return self.view().list_index.get(fold(name.strip()))
+        """The list called ``name`` (ignoring case, accents and spacing), or None."""
+        return self.view().list_index.get(list_key(name))
 
     def lists_of(self, paper_id: str) -> tuple[str, ...]:
         """The names of the lists the paper is on."""
@@ -118,7 +119,7 @@ class Queries(ABC):
             entry = view.tag_index.get(fold(value))
             return entry[1] if entry else None
         if kind == "list":
-            found = view.list_index.get(fold(value))
+            found = view.list_index.get(list_key(value))
             return frozenset(found.ids) if found else None
         return None
 
@@ -159,8 +160,8 @@ class LibraryView(Queries):
 
     @cached_property
     def list_index(self) -> dict[str, ReadingList]:
-        """Folded list name -> list."""
-        return {fold(item.name): item for item in self.reading_lists}
+        """:func:`~.names.list_key` -> list."""
+        return {list_key(item.name): item for item in self.reading_lists}
 
     @cached_property
     def membership(self) -> dict[str, tuple[str, ...]]:
