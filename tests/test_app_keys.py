@@ -216,3 +216,19 @@ async def test_keys_typed_in_a_burst_edit_the_search_in_the_order_typed(tmp_path
         await settle(pilot)
         assert (bar.value, bar.cursor_position) == ("agnn", 4)
         assert screen.result is not None and screen.result.query == "agnn"
+
+
+async def test_keys_after_enter_or_escape_in_a_burst_go_to_the_results(tmp_path: Path) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        burst(app, ("a", "a"), ("enter", "\r"), ("j", "j"), ("j", "j"))
+        await settle(pilot)
+        assert bar.value == "a"  # not "ajj": the j keys moved the cursor in the results
+        assert app.focused is screen.paper_list and screen.paper_list.cursor_row == 2
+        await pilot.press("slash")
+        burst(app, ("t", "t"), ("escape", "\x1b"), ("k", "k"))
+        await settle(pilot)
+        assert bar.value == "at" and app.focused is screen.paper_list  # not "atk"

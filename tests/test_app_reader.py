@@ -287,7 +287,10 @@ async def test_sort_keeps_the_selected_paper(corpus: Path) -> None:
         assert screen.selected == chosen
 
 
-async def test_o_opens_the_link_or_searches_the_web_for_the_title(corpus: Path) -> None:
+async def test_o_opens_the_link_or_searches_the_web_for_the_title(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.main.has_browser", lambda: True)
     app = make_app(corpus)
     opened: list[str] = []
 
@@ -310,7 +313,32 @@ async def test_o_opens_the_link_or_searches_the_web_for_the_title(corpus: Path) 
         )
 
 
-async def test_clicking_a_link_in_the_detail_pane_opens_it(corpus: Path) -> None:
+async def test_o_without_a_browser_says_so_and_shows_the_link(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.main.has_browser", lambda: False)
+    app = make_app(corpus)
+    opened: list[str] = []
+
+    def record(url: str, new_tab: bool = True) -> None:
+        opened.append(url)
+
+    app.open_url = record  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"protein", "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_for_text(pilot, "No web browser found to")
+        notices = [notice.message for notice in app._notifications]
+        assert notices == ["No web browser found to open https://example.org/gnn-fold"]
+        assert opened == []
+
+
+async def test_clicking_a_link_in_the_detail_pane_opens_it(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.main.has_browser", lambda: True)
     app = make_app(corpus)
     opened: list[str] = []
 

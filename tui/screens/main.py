@@ -124,6 +124,18 @@ def find_row(rows: Sequence[int], position: int, limit: int | None = None) -> in
         return None
 
 
+def has_browser() -> bool:
+    """Whether Python's ``webbrowser`` can open a link here (on a server over SSH it usually
+    finds none, and opening would silently do nothing)."""
+    import webbrowser  # only when a link is opened
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
 class MainScreen(Screen[None]):
     """Find, read and move through the papers."""
 
@@ -809,10 +821,6 @@ class MainScreen(Screen[None]):
                 quiet=True,
             )
 
-    @on(Input.Submitted, "#search")
-    def _submitted(self, _: Input.Submitted) -> None:
-        self.paper_list.focus()
-
     @on(StatusBar.ProblemsClicked)
     def _problems_clicked(self) -> None:
         self.action_show_problems()
@@ -824,8 +832,9 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).focus()
 
     def action_focus_results(self) -> None:
-        """Go to the results list."""
-        self.paper_list.focus()
+        """Go to the results list (at once, not after the keys already typed: they go to
+        the list too, see :mod:`..widgets.keys_in_order`)."""
+        self.set_focus(self.paper_list)
 
     def action_back(self) -> None:
         """Back out: leave the search bar or the detail pane; in the list, clear the search."""
@@ -833,7 +842,7 @@ class MainScreen(Screen[None]):
         if self.focused is self.paper_list and search.value:
             search.value = ""
         else:
-            self.paper_list.focus()
+            self.set_focus(self.paper_list)
 
     def action_cycle_sort(self) -> None:
         """Step to the next order."""
@@ -858,6 +867,13 @@ class MainScreen(Screen[None]):
 
     def action_open_link(self, url: str) -> None:
         """Open ``url`` in the browser (also run by clicking a link in the detail pane)."""
+        if not (self.app.is_web or has_browser()):
+            self.notify(
+                display.notice("No web browser found to open", url),
+                severity="warning",
+                markup=False,
+            )
+            return
         self.app.open_url(url)
         self.notify(display.notice("Opening", url), markup=False)
 

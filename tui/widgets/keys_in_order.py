@@ -8,7 +8,9 @@ with a million papers) then take effect out of order: ``b a backspace c`` leaves
 ``ctrl+a x`` puts the ``x`` at the end (Textual issue 6605). These boxes run their own
 bound key's action as soon as they get the key, found as the app finds it (after the
 app's priority bindings, with the user's keymap), so the next key sees its effect. Keys
-bound further up (the screen's, the app's) still go up as before.
+bound further up (the screen's, the app's) still go up as before. A key that reaches a
+box after an earlier key of the burst moved the focus away (``enter`` in the search bar
+goes to the results, at once) is passed on to where the focus is now.
 """
 
 from __future__ import annotations
@@ -26,9 +28,17 @@ class KeysInOrder:
     keeps its CSS and component classes)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        widget = cast(Widget, self)
+        focused = widget.screen.focused
+        if focused is not widget and focused is not None and widget.screen.is_current:
+            # an earlier key of the same burst moved the focus (enter, escape): the keys
+            # after it are for where the focus went, as if each had waited for the last
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))  # as the app does
+            return
         if event.is_printable:
             return  # the text widget inserts it
-        widget = cast(Widget, self)
         chain = widget.screen._modal_binding_chain  # what the app looks up the key in
         if not chain or chain[0][0] is not widget:  # not focused: the app decides, as before
             return

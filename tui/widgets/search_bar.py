@@ -25,11 +25,11 @@ match. Press **enter** or **down** to go to the results, **escape** to leave the
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "down",
+            "down,enter",
             "screen.focus_results",
             "Results",
             id="search.to-results",
-            tooltip="Go to the results (enter does too)",
+            tooltip="Go to the results",
         ),
         Binding(
             "escape",
