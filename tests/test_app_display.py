@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from app_support import PAPERS, make_app, settle, titles_listed, write_corpus
+from rich.cells import cell_len
+from rich.style import Style as RichStyle
+from textual._compositor import LayoutUpdate
+from textual.app import App
+from textual.color import Color
 from textual.content import Content
+from textual.geometry import Region
 from textual.style import Style
 
 from tui import display
 from tui.data.models import Paper, PaperDate, SourceRef
 from tui.display import RowMark, RowStyles
+from tui.widgets.search_bar import SearchBar
 
 MATCH = Style(bold=True)
 STYLES = RowStyles(match=MATCH, meta=Style(dim=True), mark=Style(italic=True), emphasis=Style())
@@ -177,3 +187,89 @@ def test_list_row_highlights_only_the_visible_part_of_a_cut_title() -> None:
     row = display.list_row(paper(title), 30, spans=[(0, 5), (35, 41)], styles=STYLES)
     matched = [row.plain[s.start : s.end] for s in row.spans if s.style == MATCH]
     assert matched == ["Graph"]
+
+
+# --- every theme, light and dark --------------------------------------------------------
+
+Cells = list[tuple[str, RichStyle]]
+
+
+def drawn_lines(app: App[None], region: Region) -> list[Cells]:
+    """The characters the screen draws in ``region`` (screen coordinates), with their styles."""
+    update = app.screen._compositor.render_update(full=True)
+    assert isinstance(update, LayoutUpdate)
+    lines = []
+    for y in region.line_range:
+        cells: Cells = []
+        x = 0
+        for strip in update.strips[y]:
+            for segment in strip:
+                for character in segment.text:
+                    if region.x <= x < region.right and segment.style is not None:
+                        cells.append((character, segment.style))
+                    x += cell_len(character)
+        lines.append(cells)
+    return lines
+
+
+def styles_of(lines: list[Cells], text: str) -> list[RichStyle]:
+    """The styles of the characters of ``text`` (but spaces) where ``lines`` first show it."""
+    for cells in lines:
+        start = "".join(character for character, _ in cells).find(text)
+        if start >= 0:
+            shown = cells[start : start + len(text)]
+            return [style for character, style in shown if character != " "]
+    raise AssertionError(f"{text!r} is not drawn")
+
+
+def contrast(style: RichStyle) -> float | None:
+    """The WCAG contrast ratio of a cell's text to its background (None with ANSI colours:
+    the terminal chooses those)."""
+    assert style.color is not None and style.bgcolor is not None
+    colors = [Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)]
+    if any(color.ansi is not None for color in colors):
+        return None
+
+    def luminance(color: Color) -> float:
+        r, g, b = (
+            c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in color.rgb
+        )
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted(map(luminance, colors), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_every_theme_draws_titles_and_metadata_readably(tmp_path: Path) -> None:
+    """Light themes drew the list's dates and the paper's title near-white on near-white."""
+    app = make_app(write_corpus(tmp_path))
+    dates = {item.title: item.date for item in PAPERS}
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await settle(pilot)
+        shown = [(title.split()[0], dates[title]) for title in titles_listed(screen)]
+        selected = screen.detail.paper
+        assert selected is not None and screen.paper_list.cursor_row == 0
+        for theme in sorted(app.available_themes):
+            for focused in (screen.query_one(SearchBar), screen.paper_list):
+                app.theme = theme
+                focused.focus()
+                await pilot.pause()
+                where = f"{theme}, {type(focused).__name__} focused"
+                rows = drawn_lines(app, screen.paper_list.content_region)
+                detail = drawn_lines(app, screen.detail.content_region)
+                texts = [
+                    *(
+                        styles_of([row], word) + styles_of([row], date)
+                        for row, (word, date) in zip(rows[1 : len(shown)], shown[1:], strict=True)
+                    ),
+                    styles_of(detail[:1], selected.title[:20]),
+                    styles_of(detail, "upvotes"),
+                    styles_of(detail, "https://"),  # (the selected paper has a link)
+                ]
+                for styles in texts:
+                    ratios = [r for r in map(contrast, styles) if r is not None]
+                    assert all(r >= 3 for r in ratios), (where, min(ratios))
+                # the cursor row is drawn in the theme's cursor colour, dates and all
+                word, date = shown[0]
+                colors = {style.color for style in styles_of(rows[:1], word + " ")}
+                assert {style.color for style in styles_of(rows[:1], date)} == colors, where

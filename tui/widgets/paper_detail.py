@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from .. import display
 from ..display import DetailStyles, Spans
 from .quick_lines import QuickLines
 from .scrollbar import SteadyScrollView
-from .segments import SegmentRenderer
+from .segments import SegmentRenderer, component_style
 from .sizing import set_virtual_height
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         self._content = Content("")
         self._lines: list[Content] = []
         self._wrapped_width = -1
+        self._styles: DetailStyles | None = None
+        """The styles ``_content`` was built with."""
+        self._restyled = False
         self._segments = SegmentRenderer()
         self._strips: dict[tuple[int, int, VisualStyle], Strip] = {}
         """Lines drawn from ``_lines`` (at a width, over a style), kept for redrawing."""
@@ -89,11 +92,13 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
     @property
     def content(self) -> Content:
         """Everything the pane shows, before wrapping."""
+        self._check_styles()
         return self._content
 
     @property
     def lines(self) -> list[Content]:
         """The content wrapped to the pane's width."""
+        self._check_styles()
         self._wrap()
         return self._lines
 
@@ -120,30 +125,43 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
             self._rebuild()
 
     def notify_style_update(self) -> None:
-        """Highlight styles come from the theme: rebuild when it changes."""
+        """The theme, the CSS or the focus changed: the paper is built again with the new
+        styles when next drawn (Textual updates the component classes' styles only after
+        this call, so they are not ready now)."""
         super().notify_style_update()
-        if self.is_mounted:
-            self._rebuild()
+        self._restyled = True
+
+    def _check_styles(self) -> None:
+        if self._restyled and self.is_mounted:
+            self._restyled = False
+            if self.paper is not None and self._detail_styles() != self._styles:
+                self._build()
 
     def on_resize(self) -> None:
         """Wrap again for the new width."""
         self._wrapped_width = -1
         self._wrap()
 
-    def _rebuild(self) -> None:
+    def _detail_styles(self) -> DetailStyles:
+        return DetailStyles(
+            title=component_style(self, "paper-detail--title"),
+            facts=component_style(self, "paper-detail--facts"),
+            match=component_style(self, "paper-detail--match"),
+            link=component_style(self, "paper-detail--link"),
+            library=component_style(self, "paper-detail--library"),
+        )
+
+    def _build(self) -> None:
         if self.paper is None:
             self._content = self._placeholder
         else:
-            styles = DetailStyles(
-                title=self.get_visual_style("paper-detail--title", partial=True),
-                facts=self.get_visual_style("paper-detail--facts", partial=True),
-                match=self.get_visual_style("paper-detail--match", partial=True),
-                link=self.get_visual_style("paper-detail--link", partial=True),
-                library=self.get_visual_style("paper-detail--library", partial=True),
-            )
-            self._content = display.detail(self.paper, self._spans, styles, self.annotation)
+            self._styles = self._detail_styles()
+            self._content = display.detail(self.paper, self._spans, self._styles, self.annotation)
         self._wrapped_width = -1
         self._wrap()
+
+    def _rebuild(self) -> None:
+        self._build()
         self.refresh()
         self.draw_early()
 
@@ -160,6 +178,11 @@ highlighted. Click a link to open it, or press **o** to open the paper's link.
         """Every line is drawn quickly (:mod:`.quick_lines`), the blank ones below a short
         paper too (``render_line`` draws them)."""
         return True
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines of ``crop``, with the paper built for the styles of now."""
+        self._check_styles()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line of the wrapped paper."""

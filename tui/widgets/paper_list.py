@@ -9,7 +9,7 @@ search or storage: the screen tells it what to show and listens to what it repor
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -26,7 +26,7 @@ from .. import display
 from ..display import NO_MARK, NO_SPANS, RowMark, RowStyles, Spans
 from .quick_lines import QuickLines
 from .scrollbar import SteadyScrollView
-from .segments import SegmentRenderer
+from .segments import SegmentRenderer, component_style
 from .sizing import set_virtual_height, show_height
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         self._restyled = True
         self._versions: dict[int, int] = {}  # bumped by refresh_paper: a new cache key
         self._placeholder: Content = Content("")
-        self._styles: RowStyles | None = None
+        self._styles: tuple[RowStyles, RowStyles] | None = None  # (other rows, cursor row)
         self._listed: Callable[[int], Listed] = self._papers.__getitem__
         self._after_drawn: list[Callable[[], object]] = []
         self._drawn_timer: Timer | None = None
@@ -445,15 +445,18 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
         """The cursor row looks different when the list has focus."""
         self.refresh()
 
-    def _row_styles(self) -> RowStyles:
+    def _row_styles(self, cursor: bool = False) -> RowStyles:
+        """The styles of a row's parts; on the cursor row, the meta columns take the
+        cursor's colour (a muted colour on the cursor's background may not read)."""
         if self._styles is None:
-            self._styles = RowStyles(
-                match=self.get_visual_style("paper-list--match", partial=True),
-                meta=self.get_visual_style("paper-list--meta", partial=True),
-                mark=self.get_visual_style("paper-list--mark", partial=True),
-                emphasis=self.get_visual_style("paper-list--emphasis", partial=True),
+            styles = RowStyles(
+                match=component_style(self, "paper-list--match"),
+                meta=component_style(self, "paper-list--meta"),
+                mark=component_style(self, "paper-list--mark"),
+                emphasis=component_style(self, "paper-list--emphasis"),
             )
-        return self._styles
+            self._styles = styles, replace(styles, meta=replace(styles.meta, foreground=None))
+        return self._styles[cursor]
 
     def quick_line(self, y: int) -> bool:
         """Rows are drawn quickly (:mod:`.quick_lines`); the placeholder the usual way."""
@@ -493,7 +496,7 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
             paper = self._listed(position)
             mark = self._marker(paper) if self._marker is not None else NO_MARK
             content = display.list_row(
-                paper, width, spans=spans, mark=mark, styles=self._row_styles()
+                paper, width, spans=spans, mark=mark, styles=self._row_styles(cursor is not None)
             )
             base = cursor or self.visual_style
             strip = Strip(self._segments.render(content, base), content.cell_length)

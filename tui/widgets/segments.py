@@ -8,18 +8,35 @@ them; the segments are the same as ``Content.render_segments`` gives (a test com
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from operator import itemgetter
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
+from textual.color import Color
 from textual.content import Content
 from textual.style import Style
+from textual.widget import Widget
 
 STYLES_KEPT = 512
 """Combined styles kept; then the cache starts again (a theme change makes new ones)."""
 
 _by_offset = itemgetter(0, 1)
+
+
+def component_style(widget: Widget, name: str) -> Style:
+    """The style of ``widget``'s component class ``name``, to draw over the widget's own.
+
+    Textual's partial style (``get_visual_style(name, partial=True)``) picks an ``auto``
+    colour (``$text``, ``$text-muted``) against a transparent background: near-white in every
+    theme, so on a light one the text vanishes. Here it stays automatic, and drawing picks it
+    against the background it lands on (the list's, the cursor row's).
+    """
+    style = widget.get_visual_style(name, partial=True)
+    if widget.get_component_styles(name).auto_color and style.foreground is not None:
+        style = replace(style, foreground=Color(0, 0, 0, style.foreground.a, auto=True))
+    return style
 
 
 class SegmentRenderer:
