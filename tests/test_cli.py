@@ -352,3 +352,16 @@ def test_library_commands_on_a_big_corpus_build_only_the_papers_they_show(
         "2401.00007",
     }
     assert sorted(built) == ["2401.00007", "2401.00150"]
+
+
+def test_a_mistyped_command_is_refused_not_opened_as_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["serach", "attention"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "paperview: no command or file 'serach' (did you mean 'search'?)"
+    )
+    (tmp_path / "serach").write_text("", encoding="utf-8")
+    main(["serach"])  # a file of that name is a file: the reader (no terminal here) opens it
+    assert "did you mean" not in capsys.readouterr().err

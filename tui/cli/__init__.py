@@ -77,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # configuring the others took about 10 ms of every start).
     commands = discover() if args_list else discover(only=DEFAULT_COMMAND)
     if DEFAULT_COMMAND in commands and not _names_command(args_list, commands):
+        typo = _mistyped_command(args_list, commands)
+        if typo is not None:
+            error(typo)
+            return EXIT_USAGE
         args_list.insert(0, DEFAULT_COMMAND)
     parser = build_parser(commands, configured=args_list[:1])
     args = parser.parse_args(args_list)
@@ -118,6 +122,19 @@ def _names_command(args: list[str], commands: dict[str, ModuleType]) -> bool:
         return False
     first = args[0]
     return first in commands or first in ("-h", "--help", "--version")
+
+
+def _mistyped_command(args: list[str], commands: dict[str, ModuleType]) -> str | None:
+    """Why ``paperview serach foo`` is refused: the first word is no file and is close to a
+    command's name (else it would open the reader on files named "serach" and "foo")."""
+    if not args or args[0].startswith("-") or os.path.lexists(args[0]):
+        return None
+    from difflib import get_close_matches
+
+    close = get_close_matches(args[0], list(commands), n=1, cutoff=0.75)
+    if not close:
+        return None
+    return f"no command or file {args[0]!r} (did you mean {close[0]!r}?)"
 
 
 def entry_point() -> None:
