@@ -273,3 +273,17 @@ async def test_every_theme_draws_titles_and_metadata_readably(tmp_path: Path) ->
                 word, date = shown[0]
                 colors = {style.color for style in styles_of(rows[:1], word + " ")}
                 assert {style.color for style in styles_of(rows[:1], date)} == colors, where
+
+
+async def test_a_notification_leaves_the_status_line_visible(tmp_path: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    from tui.widgets.status_bar import StatusBar
+
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = await settle(pilot)
+        app.notify("A notice that would cover the count")
+        await pilot.pause(0.3)
+        toast = app.screen.query(Toast).first().region
+        assert not toast.overlaps(screen.query_one(StatusBar).region)
