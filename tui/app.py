@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
+from . import display
 from .resources import seeds_dir, styles_dir
 from .screens.main import MainScreen
 
@@ -103,6 +104,46 @@ class PaperviewApp(App[None]):
         """The keymap in force (binding id -> keys), for the help screen and the palette."""
         self.farewell: list[str] = []
         """What to tell the user on stderr once the reader has closed (changes lost)."""
+        self._settings_problem: str | None = None
+        self._settings_ready = False
+        self._apply_settings()
+
+    def _apply_settings(self) -> None:
+        """Remap keys and set the theme as the settings file says (read only when there is
+        one: reading JSON costs start-up some 10 ms); a problem is told once the reader shows."""
+        from .data.locations import SETTINGS_FILENAME
+        from .data.locations import data_dir as locate_data_dir
+
+        self.settings_path = locate_data_dir(self.data_dir) / SETTINGS_FILENAME
+        """Where the remapped keys and the theme are kept (see :mod:`tui.data.settings`)."""
+        if not self.settings_path.exists():
+            return
+        from .data.settings import SettingsError, read_settings
+
+        try:
+            settings = read_settings(self.settings_path)
+        except SettingsError as failure:
+            self._settings_problem = f"{failure}; using the default keys and theme"
+            return
+        if settings.keys:
+            self.set_keymap(settings.keys)
+        if settings.theme is not None:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                self._settings_problem = f"{self.settings_path}: unknown theme {settings.theme!r}"
+
+    def watch_theme(self, theme: str) -> None:
+        """Keep the theme the user picks for the next start (in the settings file)."""
+        if not self._settings_ready:
+            return
+        from .data.settings import SettingsError, save_theme
+
+        try:
+            save_theme(self.settings_path, theme)
+        except (SettingsError, OSError) as failure:
+            message = display.notice("Theme not kept for next time:", str(failure))
+            self.notify(message, severity="warning", markup=False)
 
     def get_default_screen(self) -> Screen[None]:
         """The reader."""
@@ -114,6 +155,13 @@ class PaperviewApp(App[None]):
         # as the app (widgets, styles, rendered lines); the cycle collector walked them some
         # fifty times on the way (10-20 ms). It is off until that frame is drawn.
         gc.disable()
+
+    @on(events.Ready)
+    def _settings_told(self) -> None:
+        self._settings_ready = True
+        if self._settings_problem is not None:
+            message = display.notice(self._settings_problem)
+            self.notify(message, severity="warning", markup=False, timeout=10)
 
     @on(events.Ready)
     @on(events.Unmount)

@@ -23,6 +23,9 @@ import platformdirs
 APP_NAME = "paperview"
 ENV_VAR = "PAPERVIEW_DATA_DIR"
 
+SETTINGS_FILENAME = "settings.json"
+"""The user's settings (remapped keys, the theme) in the data directory: :mod:`.settings`."""
+
 SOURCE_OPTION = "--data-dir"
 SOURCE_ENV = ENV_VAR
 SOURCE_DEFAULT = "default"
