@@ -30,6 +30,8 @@ async def test_a_damaged_library_is_kept_aside_reported_and_the_reader_works(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await select(pilot, GNN)
         await wait_for_text(pilot, "was damaged")
+        notices = [notice.message for notice in app._notifications]
+        assert any(n.startswith(f"{FILENAME} was damaged") for n in notices)  # not "Library..."
         assert list(data_dir.glob(f"{FILENAME}.corrupt-*"))
         await pilot.press("b")
         await settled(pilot)

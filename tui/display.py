@@ -322,6 +322,15 @@ def problem_line(problem: Problem) -> Content:
     return plain(str(problem))
 
 
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter, unless its first word is a file name or a code
+    (``library.sqlite3 was damaged``, ``/tmp/x.md: ...``): those are shown exactly."""
+    first = text.split(" ", 1)[0]
+    if not first[:1].isalpha() or any(char in first for char in "./\\_0123456789"):
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def notice(*parts: str) -> str:
     """Text for a notification (shown with ``markup=False``), sanitised and on one line."""
     return sanitize(" ".join(parts))

@@ -36,6 +36,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from .. import display
 from ..data.export import (
     ExportCancelled,
     ExportDocument,
@@ -524,8 +525,8 @@ class ExportDialog(ModalScreen[None]):
 
 def _sentence(text: str) -> str:
     """``text`` with a capital first letter and a full stop, on one line."""
-    text = " ".join(sanitize(text).split())
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    text = display.sentence(" ".join(sanitize(text).split()))
+    return text + ("" if text.endswith(".") else ".")
 
 
 def _working_directory() -> Path:

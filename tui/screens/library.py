@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
+from .. import display
+
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
@@ -165,7 +167,7 @@ class LibraryLink:
         except Exception as failure:
             opening = job == self._open
             what = "couldn't open the library" if opening else "a library change failed"
-            self._post(LibraryFailed(_sentence(f"{what}: {_reason(failure)}"), opening))
+            self._post(LibraryFailed(display.sentence(f"{what}: {_reason(failure)}"), opening))
 
     def _post(self, message: Message) -> None:
         self._owner.post_message(message)
@@ -194,10 +196,10 @@ class LibraryLink:
             notice = "" if quiet and before else _refused(failure)
             severity = "warning"
         except StoreReadOnly as failure:
-            notice = "" if quiet else _sentence(str(failure))
+            notice = "" if quiet else display.sentence(str(failure))
             severity = "error"
         except LibraryError as failure:
-            notice, severity = _sentence(str(failure)), "error"
+            notice, severity = display.sentence(str(failure)), "error"
         self._post(
             LibraryUpdated(store.view(), notice, severity, positions, research, store.pending)
         )
@@ -219,7 +221,7 @@ class LibraryLink:
                 notice = _refused(failure) if asked else ""
                 severity = "warning"
             except LibraryError as failure:  # read-only now, or a change that no longer fits
-                notice, severity = _sentence(str(failure)), "error"
+                notice, severity = display.sentence(str(failure)), "error"
         self._post(LibraryUpdated(store.view(), notice, severity, None, False, store.pending))
 
     def _refresh(self) -> None:
@@ -241,10 +243,6 @@ def _reason(failure: Exception) -> str:
         where = f" ({failure.filename})" if failure.filename else ""
         return f"{failure.strerror.lower()}{where}"
     return str(failure) or type(failure).__name__
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
 
 
 def count_changes(count: int) -> str:

@@ -933,7 +933,7 @@ class MainScreen(Screen[None]):
     @on(LibraryOpened)
     def _library_opened(self, message: LibraryOpened) -> None:
         for warning in message.warnings:
-            self.notify(display.notice(_sentence(warning)), severity="warning", markup=False)
+            self.notify(display.notice(display.sentence(warning)), severity="warning", markup=False)
         self.library_warnings += message.warnings
         self.paper_list.set_marker(self._mark)
         self._take_view(message.view)
@@ -1310,10 +1310,6 @@ class MainScreen(Screen[None]):
 
 BOOKMARKED = "is:bookmarked"
 """The query filter ``B`` adds to the search bar (and takes away again)."""
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _toggle_bookmark(paper: Paper, store: LibraryStore) -> str | None:
