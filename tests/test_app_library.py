@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import make_app, screen_text, titles_listed
+from app_support import make_app, screen_text, settle, titles_listed
 from library_support import (
     GNN,
     SURVEY,
@@ -88,6 +88,19 @@ async def test_B_shows_only_bookmarks_through_the_search_bar_and_again_shows_all
         await settled(pilot)
         assert screen.search_text == ""
         assert len(titles_listed(screen)) == 4
+
+
+async def test_B_says_when_the_bookmarks_are_all_in_other_corpora(
+    corpus: Path, data_dir: Path
+) -> None:
+    with stored(data_dir) as store:
+        store.bookmark(["0123456789abcdef", "fedcba9876543210"])  # papers of another corpus
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settled(pilot)
+        assert "None of your 2 bookmarked papers is in this corpus." in screen_text(pilot)
 
 
 async def test_B_keeps_the_words_already_typed(corpus: Path, data_dir: Path) -> None:

@@ -1292,11 +1292,16 @@ class MainScreen(Screen[None]):
             )
         query = self.search_text.strip()
         if query == BOOKMARKED:
+            view, ids = self.library_view, self.corpus_ids
+            found = view.ids("is", "bookmarked") if view is not None else None
+            elsewhere = len(found - ids) if isinstance(found, frozenset) and ids else 0
+            first = (
+                f"None of your {elsewhere:,} bookmarked papers is in this corpus."
+                if elsewhere
+                else "No bookmarked papers yet."
+            )
             return display.list_placeholder(
-                [
-                    "No bookmarked papers yet.",
-                    "Press escape (or B) to list every paper, and b to bookmark one.",
-                ]
+                [first, "Press escape (or B) to list every paper, and b to bookmark one."]
             )
         return display.list_placeholder(
             [
