@@ -365,3 +365,18 @@ def test_a_mistyped_command_is_refused_not_opened_as_files(
     (tmp_path / "serach").write_text("", encoding="utf-8")
     main(["serach"])  # a file of that name is a file: the reader (no terminal here) opens it
     assert "did you mean" not in capsys.readouterr().err
+
+
+def test_list_columns_line_up_for_arxiv_and_title_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    papers = tmp_path / "mixed.jsonl"
+    records = [
+        {"id": "2401.01234", "title": "An arXiv paper", "update_date": "2024-01-02"},
+        {"title": "A paper known by its title", "update_date": "2024-01-03"},
+    ]
+    papers.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["list", str(papers)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 2
+    assert rows[0].index("2024-01-02") == rows[1].index("2024-01-03")

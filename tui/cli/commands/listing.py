@@ -90,4 +90,5 @@ def paper_row(paper: Paper) -> str:
     date = paper.date.iso() if paper.date else "-"
     upvotes = "-" if paper.upvotes is None else str(paper.upvotes)
     authors = "-" if paper.authors is None else str(paper.authors)
-    return f"{paper.id}  {date:>10}  {upvotes:>4}↑  {authors:>3}👤  {paper.title}"
+    # ids padded to a title id's 16 characters: arXiv ids (2401.01234) line up with them
+    return f"{paper.id:<16}  {date:>10}  {upvotes:>4}↑  {authors:>3}👤  {paper.title}"
