@@ -224,11 +224,27 @@ async def test_keys_after_enter_or_escape_in_a_burst_go_to_the_results(tmp_path:
         screen = await settle(pilot)
         await pilot.press("slash")
         bar = screen.query_one(SearchBar)
-        burst(app, ("a", "a"), ("enter", "\r"), ("j", "j"), ("j", "j"))
+        burst(app, ("enter", "\r"), ("j", "j"), ("j", "j"))
         await settle(pilot)
-        assert bar.value == "a"  # not "ajj": the j keys moved the cursor in the results
+        assert bar.value == ""  # not "jj": the j keys moved the cursor in the results
         assert app.focused is screen.paper_list and screen.paper_list.cursor_row == 2
         await pilot.press("slash")
         burst(app, ("t", "t"), ("escape", "\x1b"), ("k", "k"))
         await settle(pilot)
-        assert bar.value == "at" and app.focused is screen.paper_list  # not "atk"
+        assert bar.value == "t" and app.focused is screen.paper_list  # not "tk"
+
+
+async def test_keys_before_a_screen_opens_in_the_same_burst_act_on_the_reader(
+    tmp_path: Path,
+) -> None:
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        burst(app, ("enter", "\r"), ("j", "j"), ("j", "j"), ("ctrl+p", None))
+        for _ in range(50):
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, CommandPalette)  # ctrl+p came last
+        assert bar.value == "" and screen.paper_list.cursor_row == 2
+        assert screen.focused is screen.paper_list

@@ -10,7 +10,8 @@ bound key's action as soon as they get the key, found as the app finds it (after
 app's priority bindings, with the user's keymap), so the next key sees its effect. Keys
 bound further up (the screen's, the app's) still go up as before. A key that reaches a
 box after an earlier key of the burst moved the focus away (``enter`` in the search bar
-goes to the results, at once) is passed on to where the focus is now.
+goes to the results, at once) is passed on to where the focus is now; one that reaches it
+after a later key opened another screen (``ctrl+p``) still acts on the box's screen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from typing import cast
 
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
@@ -29,24 +31,40 @@ class KeysInOrder:
 
     async def _on_key(self, event: events.Key) -> None:
         widget = cast(Widget, self)
-        focused = widget.screen.focused
-        if focused is not widget and focused is not None and widget.screen.is_current:
-            # an earlier key of the same burst moved the focus (enter, escape): the keys
-            # after it are for where the focus went, as if each had waited for the last
-            event.stop()
-            event.prevent_default()
-            focused._forward_event(events.Key(event.key, event.character))  # as the app does
-            return
-        if event.is_printable:
+        screen = widget.screen
+        focused = screen.focused
+        moved = focused is not None and focused is not widget
+        if not moved and event.is_printable:
             return  # the text widget inserts it
-        chain = widget.screen._modal_binding_chain  # what the app looks up the key in
-        if not chain or chain[0][0] is not widget:  # not focused: the app decides, as before
-            return
-        for binding in chain[0][1].key_to_bindings.get(event.key, ()):
-            if not binding.priority and await widget.app.run_action(binding.action, widget):
+        if not moved and screen.is_current:
+            if await _run_binding(widget, screen, event.key, own=True):
                 event.stop()
                 event.prevent_default()  # nor the widget's handler, nor the app: it is done
-                return
+            return  # a key bound higher up goes up to the app, as before
+        # An earlier key of the burst moved the focus (enter, escape), or a later one opened
+        # another screen (ctrl+p): this key acts where the focus is on this screen, as it
+        # would have in turn. (The app, looking it up later, would use the top screen's.)
+        event.stop()
+        event.prevent_default()
+        if not await _run_binding(widget, screen, event.key, own=False) and moved:
+            assert focused is not None
+            focused._forward_event(events.Key(event.key, event.character))  # e.g. a character
+
+
+async def _run_binding(widget: Widget, screen: Screen[object], key: str, *, own: bool) -> bool:
+    """Run the binding ``key`` has on ``screen``, found as the app finds it (the focused
+    widget's first, then its parents'; with the user's keymap), ``screen.`` actions going to
+    ``screen``; ``own``: only the focused widget's. Whether one ran."""
+    chain = screen._modal_binding_chain
+    if own and (not chain or chain[0][0] is not widget):
+        return False  # not focused: the app decides, as before
+    for node, bindings in chain[:1] if own else chain:
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if binding.priority:  # the app ran those before the key came here
+                continue
+            if await widget.app.run_action(binding.action, node, namespaces={"screen": screen}):
+                return True
+    return False
 
 
 class TextBox(KeysInOrder, Input):

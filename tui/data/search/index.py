@@ -35,7 +35,7 @@ from .explain import describe
 from .orders import Orders
 from .query import InLibrary, Node, QueryError, Text, leaves, parse
 from .rank import ABSTRACT_TIERS, PARTIAL_CAP, Scorer, band_score
-from .regexes import RegexTooSlow
+from .regexes import RegexTooSlow, scan_limit
 from .result import Library, Match, SearchResult
 from .typos import Vocabulary
 
@@ -163,7 +163,8 @@ class SearchIndex:
             yield SearchResult(query, self._everything(sort, reverse), sort=sort, reverse=reverse)
             return
         try:
-            yield from _Run(self, plan, query, sort, reverse, cancelled).stages()
+            with scan_limit():
+                yield from _Run(self, plan, query, sort, reverse, cancelled).stages()
         except RegexTooSlow as failure:
             yield SearchResult(query, error=str(failure), sort=sort, reverse=reverse)
 

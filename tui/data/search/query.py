@@ -25,6 +25,7 @@ import regex
 
 from .keys import search_key
 from .regexes import Pattern, compile_regex
+from .regexes import short as _short
 
 Scope = Literal["any", "title", "abstract"]
 Kind = Literal["word", "phrase", "regex"]
@@ -423,12 +424,6 @@ def _compare(name: NumberField, value: str) -> Compare:
             raise QueryError(f"{name}: the range {value} is empty")
         return Compare(name, low, high)
     raise QueryError(problem)
-
-
-def _short(text: str, width: int = 24) -> str:
-    """``text`` for a one-line message: cut to ``width``, unprintables escaped (``\\n``)."""
-    text = text if len(text) <= width else text[: width - 1] + "…"
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def parse(text: str) -> Node | None:

@@ -10,7 +10,10 @@ the benchmark's patterns 2-8 times faster than ``re`` over abstracts (benchmarks
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import regex
 
@@ -19,7 +22,7 @@ TEXT_SECONDS = 1.0
 pattern that is not running away)."""
 
 SCAN_SECONDS = 60.0
-"""Most time matching one regex may take in one pass over the papers."""
+"""Most time one search may take once it matches regexes (every stage, every chunk)."""
 
 Pattern = regex.Pattern[str]
 
@@ -34,25 +37,50 @@ def compile_regex(raw: str) -> Pattern:
     return regex.compile(raw, regex.IGNORECASE)
 
 
+def short(text: str, width: int = 24) -> str:
+    """``text`` for a one-line message: cut to ``width``, unprintables escaped (``\\n``)."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+_limits = threading.local()
+
+
+@contextmanager
+def scan_limit(seconds: float = SCAN_SECONDS) -> Iterator[None]:
+    """Within it, the matching done on this thread (one search: every stage, every chunk)
+    shares one deadline, ``seconds`` from now."""
+    previous = getattr(_limits, "deadline", None)
+    _limits.deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _limits.deadline = previous
+
+
 class Matcher:
     """``matcher(text)``: whether ``pattern`` occurs in ``text``. Raises
-    :class:`RegexTooSlow` when one match takes over :data:`TEXT_SECONDS`, or all of them
-    together over ``seconds``."""
+    :class:`RegexTooSlow` when one match takes over :data:`TEXT_SECONDS`, or when the
+    deadline of the :func:`scan_limit` around it has passed."""
 
-    def __init__(self, pattern: Pattern, seconds: float = SCAN_SECONDS) -> None:
+    def __init__(self, pattern: Pattern) -> None:
         self._search = pattern.search
         self._raw = pattern.pattern
-        self._left = seconds
 
     def __call__(self, text: str) -> bool:
-        left = self._left
-        start = time.perf_counter()
+        deadline: float | None = getattr(_limits, "deadline", None)
+        limit = TEXT_SECONDS
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RegexTooSlow(f"regex /{short(self._raw)}/ took too long; simplify it")
+            limit = min(limit, left)
         try:
-            found = self._search(text, concurrent=True, timeout=min(TEXT_SECONDS, left))
+            # (a limit of 0 or less would mean none at all to the regex module)
+            found = self._search(text, concurrent=True, timeout=max(limit, 0.001))
         except TimeoutError:
-            limit = f"{TEXT_SECONDS:g} s on one paper" if left > TEXT_SECONDS else "too long"
-            raise RegexTooSlow(f"regex /{self._raw}/ took {limit}; simplify it") from None
-        self._left = left - (time.perf_counter() - start)
+            took = f"{TEXT_SECONDS:g} s on one paper" if limit == TEXT_SECONDS else "too long"
+            raise RegexTooSlow(f"regex /{short(self._raw)}/ took {took}; simplify it") from None
         return found is not None
 
 
