@@ -182,7 +182,7 @@ async def test_a_refusal_other_than_the_disk_on_retry_is_reported(
         monkeypatch.setattr(LibraryStore, "retry_pending", newer)
         await pilot.press("ctrl+s")
         await settled(pilot)
-        assert notices[-1] == "Library.sqlite3 was created by a newer paperview; read-only"
+        assert notices[-1] == "library.sqlite3 was created by a newer paperview; read-only"
 
 
 async def test_an_unopenable_library_leaves_the_reader_working_and_keys_say_why(
