@@ -112,14 +112,43 @@ def test_unreadable_files_fail_with_one_line(
     assert err.startswith(f"paperview: {path}") and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("where", ["corpus", "missing"])
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
 def test_nothing_matched_is_a_failure(
-    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path, where: str, dry_run: list[str]
 ) -> None:
     path = tmp_path / "in.md"
     path.write_text("- [x] No such paper\n", encoding="utf-8")
-    code, out, _ = run(capsys, "import", str(path), "--corpus", str(corpus))
-    assert code == 1 and out.startswith("nothing to change")
-    assert "could not match line 1" in out
+    elsewhere = corpus if where == "corpus" else tmp_path / "nonexist"
+    code, out, _ = run(capsys, "import", str(path), "--corpus", str(elsewhere), *dry_run)
+    done = "nothing to import" if dry_run else "nothing imported"
+    assert code == 1 and out.splitlines() == [
+        f"{done}: no paper of {path} was found in the corpus or the library",
+        "could not match line 1: no paper with title 'No such paper' in the corpus or the library",
+    ]
+
+
+def test_the_bookmark_order_survives_a_move(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    """Export, import into an empty library, export again: the same order (not by id)."""
+    order = ["Plain one", "*Attention* Is All You Need", "<script>x</script>", "a|b|c pipes"]
+    path = tmp_path / "b.md"
+    path.write_text("# Bookmarks\n\n" + "".join(f"- [ ] {t}\n" for t in order), "utf-8")
+    c = ["--corpus", str(corpus)]
+    for name, exported in [
+        ("one", path),
+        ("two", tmp_path / "e.json"),
+        ("three", tmp_path / "e.md"),
+    ]:
+        data = ["--data-dir", str(tmp_path / name)]
+        assert run(capsys, "import", str(exported), *c, *data)[0] == 0
+        code, out, _ = run(capsys, "bookmarks", "--json", str(corpus), *data)
+        assert code == 0 and [paper["title"] for paper in json.loads(out)] == order
+        for following in (tmp_path / "e.json", tmp_path / "e.md"):
+            assert (
+                run(capsys, "export", "-o", str(following), "--force", str(corpus), *data)[0] == 0
+            )
 
 
 def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -84,6 +84,12 @@ def test_invalid_utf8_names_file_line_and_offset(write_corpus: WriteCorpus) -> N
     assert "--encoding" in message and "--errors replace" in message
 
 
+def test_a_byte_order_mark_decides_so_encoding_is_not_suggested(write_corpus: WriteCorpus) -> None:
+    data = page([Item("Caf\ud800", ABSTRACT)]).encode("utf-16", "surrogatepass")
+    message = single_error(load_corpus([write_corpus("u16.txt", data=data)]))
+    assert "not valid utf-16-le" in message and message.endswith("; use --errors replace")
+
+
 def test_errors_replace_and_explicit_encoding(write_corpus: WriteCorpus) -> None:
     data = page([Item("Caf\udce9", ABSTRACT)]).encode("utf-8", "surrogateescape")
     path = write_corpus("latin.txt", data=data)

@@ -3,6 +3,7 @@ progress, cancellation, and many bad lines."""
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -20,6 +21,7 @@ from tui.data.corpus import load_corpus
 from tui.data.line_abstracts import LineAbstracts
 from tui.data.paper_columns import PaperColumns
 from tui.data.snapshot import LineReader, ReadResult, read_jsonl, sniff
+from tui.data.sources import ReadOptions
 from tui.data.text import latex_to_unicode, sanitize
 
 # Text that exercises every cleaning step: controls and escape sequences, DEL, C1 controls,
@@ -96,14 +98,16 @@ def test_without_orjson_the_standard_json_module_reads_the_same(
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_progress_is_reported_in_bytes_and_cancelling_stops_early(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
 ) -> None:
     monkeypatch.setattr(snapshot, "CHUNK_BYTES", 4096)
     path = tmp_path / "a.jsonl"
     record = {"title": "x", "abstract": "y" * 500}
     path.write_text(
-        "".join(json.dumps({**record, "id": f"2401.{n:05d}"}) + "\n" for n in range(300)), "utf-8"
+        "".join(json.dumps({**record, "id": f"2401.{n:05d}"}) + "\n" for n in range(300)),
+        encoding,
     )
     size = path.stat().st_size
     seen: list[tuple[int, int]] = []
@@ -150,10 +154,64 @@ def test_a_file_of_garbage_reports_a_bounded_number_of_problems(
         (b"[]", "json"),
         (b"A Title\n\nAn abstract.\n", "text"),
         (b"", "text"),
+        ('{"id": "1", "title": "t"}\r\n{"id": "2"}\r\n'.encode("utf-16"), "jsonl"),
+        ('[{"title": "t"}]'.encode("utf-32"), "json"),
+        ('{"title": "cut"}\n'.encode("utf-16")[:-1], "jsonl"),  # a code unit cut
+        ("[Re] A Study\n\nAn abstract.\n".encode("utf-16"), "text"),
     ],
 )
 def test_the_kind_of_an_input_is_recognised_by_its_content(head: bytes, kind: str) -> None:
     assert sniff(head) == kind
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["p.jsonl", "p.json", "p.jsonl.gz", "p.json.gz"])
+def test_utf16_and_utf32_json_inputs_read_like_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, name: str
+) -> None:
+    """What Windows PowerShell 5's ``>`` writes: the byte-order mark says the encoding."""
+    records = [{"title": f"Tïtle {n} 😀", "abstract": "é" * n} for n in range(1, 30)]
+    lines = name.startswith("p.jsonl")
+    if lines:
+        text = "".join(json.dumps(record, ensure_ascii=False) + "\r\n" for record in records)
+    else:
+        text = json.dumps(records, ensure_ascii=False, indent=2)
+    reference = tmp_path / ("utf8.jsonl" if lines else "utf8.json")
+    reference.write_text(text, encoding="utf-8")
+    expected = load_corpus([reference])
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    monkeypatch.setattr(snapshot, "CHUNK_BYTES", 101)  # blocks end inside characters
+    corpus = load_corpus([tmp_path / name])
+    assert corpus.problems == ()
+    assert len(corpus.papers) == 29
+    assert [(p.id, p.title, p.abstract) for p in corpus.papers] == [
+        (p.id, p.title, p.abstract) for p in expected.papers
+    ]
+    assert [p.sources[0].line for p in corpus.papers] == [
+        p.sources[0].line for p in expected.papers
+    ]
+
+
+def test_a_damaged_utf16_input_is_one_error_unless_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [json.dumps({"title": f"Paper {n}"}) + "\n" for n in range(3)]
+    data = bytearray("".join(lines).encode("utf-16"))
+    offset = 2 + 2 * len(lines[0]) + 2  # the BOM, line 1, then the '"' after line 2's '{'
+    data[offset : offset + 2] = "\ud800".encode("utf-16-le", "surrogatepass")  # a lone one
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(snapshot, "CHUNK_BYTES", 7)  # the error is in a later block
+    corpus = load_corpus([path])
+    assert corpus.papers == () and [str(p) for p in corpus.problems] == [
+        f"{path}: error: not valid utf-16-le (byte 0x00 at offset {offset}); use --errors replace"
+    ]
+    replaced = load_corpus([path], ReadOptions(errors="replace"))
+    assert [p.title for p in replaced.papers] == ["Paper 0", "Paper 2"]
+    assert "1 undecodable character(s) replaced with U+FFFD" in str(replaced.problems[0])
 
 
 @pytest.mark.parametrize("chunk", [7, 100, 4096])

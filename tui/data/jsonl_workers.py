@@ -88,8 +88,9 @@ def start_early(paths: Iterable[Path], cache: CorpusCache | None) -> None:
             if cache is not None and _cached(cache, path, info.st_mtime_ns):
                 continue
             with path.open("rb") as handle:
-                if is_gzip(handle.read(2)):
-                    continue  # read in one process
+                head = handle.read(4)
+                if is_gzip(head) or snapshot.wide_encoding(head):
+                    continue  # gzip: read in one process; UTF-16: a UTF-8 copy is, later
                 handle.seek(0)
                 if snapshot.sniff(snapshot.peek(handle)) != "jsonl":
                     continue

@@ -36,6 +36,7 @@ errors left out, one for the warnings.
 from __future__ import annotations
 
 import calendar
+import codecs
 import json
 import re
 import zlib
@@ -120,6 +121,12 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
 _NEW_PARAGRAPH = re.compile(r"\n[\t\n ]")
 """Matches where :data:`_PARAGRAPH` does, about half as costly to look for."""
 _LIST_START = re.compile(rb"\[\s*[{\]]")
+_WIDE_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 
 
@@ -195,8 +202,8 @@ def peek(raw: IO[bytes], size: int = SNIFF_BYTES) -> bytes:
     Leaves ``raw`` at the start; a damaged gzip stream gives what could be decompressed.
     """
     data = raw.read(size)
-    raw.seek(0)
     if not is_gzip(data):
+        raw.seek(0)
         return data
     out = b""
     inflater = zlib.decompressobj(wbits=31)
@@ -212,15 +219,28 @@ def peek(raw: IO[bytes], size: int = SNIFF_BYTES) -> bytes:
     return out
 
 
+def wide_encoding(head: bytes) -> str | None:
+    """``"utf-32"`` or ``"utf-16"`` when ``head`` starts with that byte-order mark (what
+    Windows PowerShell 5's ``>`` writes), else None (UTF-8 or no mark)."""
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
 def sniff(head: bytes) -> str:
     """``"jsonl"``, ``"json"`` or ``"text"``: the kind of a file that starts with ``head``.
 
     JSON is recognised by its first non-blank characters (``{``, or ``[`` then ``{`` or
-    ``]``, after any UTF-8 byte-order mark; a title such as ``[Re] ...`` is text). A ``{``
+    ``]``, after any byte-order mark; a title such as ``[Re] ...`` is text). A ``{``
     alone on the first line starts one pretty-printed document; otherwise the file is JSON
     Lines when its first or second line is a JSON object (a bad first record does not turn
-    the file into text).
+    the file into text). A UTF-16 or UTF-32 ``head`` is decoded first.
     """
+    encoding = wide_encoding(head)
+    if encoding is not None:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        head = decoder.decode(head).encode("utf-8")  # a code unit cut at the end is left out
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if _LIST_START.match(text):
         return "json"

@@ -115,7 +115,7 @@ def read_lines(path: Path, options: ReadOptions) -> tuple[list[str], list[Proble
     if problem is not None:
         return [], [problem]
     assert data is not None
-    text, problems = _decode(path, data, options)
+    text, problems = decode(path, data, options)
     if text is None:
         return [], problems
     return _LINE_BREAK.split(text), problems
@@ -213,12 +213,16 @@ def _too_big(name: str, size: int, limit: int, *, decompressed: bool = False) ->
     )
 
 
-def _decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, list[Problem]]:
+def decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, list[Problem]]:
+    """``data`` as text (the BOM, else ``options``, says the encoding), or None and why not;
+    with ``errors="replace"`` a warning counts the replaced characters."""
     name = str(path)
     encoding = options.encoding
+    advice = "use --encoding (e.g. latin-1) or --errors replace"
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             encoding = bom_encoding
+            advice = "use --errors replace"  # the BOM decides, whatever --encoding says
             break
     else:
         nul = data.find(b"\0", 0, BINARY_SNIFF)
@@ -240,7 +244,7 @@ def _decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, 
                     line=line,
                     reason=(
                         f"not valid {error.encoding} (byte 0x{byte} at offset {error.start});"
-                        " use --encoding (e.g. latin-1) or --errors replace"
+                        f" {advice}"
                     ),
                 )
             ]

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if plan.changes and not args.dry_run:
         lines.append("to revert this import: paperview import --undo")
     write_lines(escaped(line) for line in lines)  # the file's name, its entries' words
-    if document.entries and not plan.matched:
+    if plan.found_nothing:
         return EXIT_FAILURE
     return EXIT_OK
 

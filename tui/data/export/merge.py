@@ -61,6 +61,11 @@ class ImportPlan:
             + sum(len(papers) for _, papers, _ in self.lists)
         )
 
+    @property
+    def found_nothing(self) -> bool:
+        """Whether the file had entries (or damaged ones) but none matched a paper."""
+        return not self.matched and bool(self.unmatched or self.problems)
+
     def report(self, *, dry_run: bool = False) -> list[str]:
         """One line per kind of change, then one per paper not matched and per problem."""
         verb = (lambda text: f"would {text}") if dry_run else _past
@@ -78,7 +83,11 @@ class ImportPlan:
         for name, papers, new in self.lists:
             extra = " (a new list)" if new else ""
             lines.append(verb(f"add {_papers(papers)} to {name!r}{extra}"))
-        if not lines:
+        if self.found_nothing:
+            done = "nothing to import" if dry_run else "nothing imported"
+            where = "the corpus or the library"
+            lines.append(f"{done}: no paper of {self.file} was found in {where}")
+        elif not lines:
             lines.append(f"nothing to change: the library already matches {self.file}")
         lines += [f"could not match {item}" for item in self.unmatched]
         lines += self.problems
@@ -192,7 +201,7 @@ def apply_import(plan: ImportPlan, store: LibraryStore) -> str | None:
     description = f"import {Path(plan.file).name}"
     with store.batch(description):
         if plan.bookmark:
-            store.bookmark(plan.bookmark)
+            store.bookmark(plan.bookmark, in_order=True)  # the file's order
         if plan.mark_read:
             store.mark_read(plan.mark_read)
         if plan.mark_unread:

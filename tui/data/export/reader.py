@@ -19,7 +19,7 @@ from .records import ImportDocument, ImportFileError
 #: The size cap: the corpus reader's (a JSON export of 100k papers is about 120 MB).
 MAX_IMPORT_SIZE = DEFAULT_MAX_SIZE
 #: Advice in the corpus reader's messages about options ``import`` does not have.
-_CORPUS_ADVICE = re.compile(r"\s*\(raise it with --max-size\)|;\s*use --encoding.*$")
+_CORPUS_ADVICE = re.compile(r"\s*\(raise it with --max-size\)|;\s*use --(encoding|errors).*$")
 
 
 def read_import(path: Path, *, max_size: int = MAX_IMPORT_SIZE) -> ImportDocument:

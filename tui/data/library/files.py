@@ -15,7 +15,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from urllib.parse import quote
@@ -44,6 +44,18 @@ class Corrupt(Exception):
 def now() -> str:
     """The current UTC time as stored: ISO 8601 with milliseconds and a ``Z``."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def moments(count: int) -> list[str]:
+    """``count`` times as stored, a millisecond apart from now: things dated with them in
+    turn keep that order wherever the library sorts by time (oldest bookmark first)."""
+    start = datetime.now(timezone.utc)
+    return [
+        (start + timedelta(milliseconds=n))
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+        for n in range(count)
+    ]
 
 
 def is_corruption(error: sqlite3.Error) -> bool:

@@ -179,11 +179,12 @@ class LibraryStore(Queries):
 
     # --- changes -----------------------------------------------------------------------
 
-    def bookmark(self, papers: Iterable[Target]) -> str:
-        """Bookmark papers (one undoable change however many)."""
+    def bookmark(self, papers: Iterable[Target], *, in_order: bool = False) -> str:
+        """Bookmark papers (one undoable change however many); ``in_order`` dates them a
+        millisecond apart, so that they list (oldest bookmark first) in the order given."""
         ids, titles = _targets(papers)
-        at = files.now()
-        op = PutMarks(Mark.BOOKMARK, tuple((paper, at) for paper in ids))
+        times = files.moments(len(ids)) if in_order else [files.now()] * len(ids)
+        op = PutMarks(Mark.BOOKMARK, tuple(zip(ids, times, strict=True)))
         return self._change(_with_titles(titles, op), f"bookmark {_papers(ids)}")
 
     def unbookmark(self, papers: Iterable[Target]) -> str:
