@@ -5,11 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from app_support import make_app, screen_text, titles_listed
-from library_support import GNN, SURVEY, TABLES, ZEBRA, dialog, select, settled, stored
+from library_support import (
+    GNN,
+    SURVEY,
+    TABLES,
+    ZEBRA,
+    dialog,
+    record_notices,
+    select,
+    settled,
+    stored,
+)
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tui.data.library.ops import NOTE_SEPARATOR
 from tui.screens.lists import ListsScreen
 from tui.screens.main import MainScreen
 from tui.screens.note import DiscardScreen, NoteScreen
@@ -137,6 +148,28 @@ async def test_n_writes_a_note_kept_exactly_and_shown_literally(
         await pilot.press("u")
         await settled(pilot)
         assert stored(data_dir).note(paper_id(screen)) == text
+
+
+async def test_a_note_saved_meanwhile_in_another_window_is_kept(
+    corpus: Path, data_dir: Path
+) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        notices = record_notices(app)
+        screen = await select(pilot, SURVEY)
+        await pilot.press("n")
+        await dialog(pilot, NoteScreen)
+        other = stored(data_dir)  # another window saves first, while this editor is open
+        other.set_note(paper_id(screen), "note from A", base="")
+        await pilot.press(*"B's", "ctrl+s")
+        await settled(pilot)
+        both = "note from A\n\n" + NOTE_SEPARATOR + "\n\nB's"
+        assert stored(data_dir).note(paper_id(screen)) == both
+        assert "both versions are kept" in notices[-1]
+        assert "note from A" in screen.detail.content.plain
+        await pilot.press("u")  # undo restores what was there before this save
+        await settled(pilot)
+        assert stored(data_dir).note(paper_id(screen)) == "note from A"
 
 
 async def test_l_creates_a_list_toggles_the_paper_and_L_views_it(

@@ -19,6 +19,7 @@ from tui.data.library import (
     open_library,
     tag_name,
 )
+from tui.data.library.ops import NOTE_SEPARATOR
 from tui.data.models import Paper, SourceRef
 from tui.data.text import paper_id
 
@@ -300,6 +301,39 @@ def test_two_stores_on_one_file_never_lose_changes(data_dir: Path) -> None:
     assert first.ids("list", "L") == {A.id, B.id}
     second.unbookmark([A])
     assert reopen(data_dir).bookmarked_ids() == {B.id}
+
+
+def test_a_note_saved_in_two_windows_keeps_both_versions(data_dir: Path) -> None:
+    first, _ = open_library(data_dir, refresh_interval=3600)
+    second, _ = open_library(data_dir, refresh_interval=3600)
+    first.set_note(A, "note from A", base="")
+    second.set_note(A, "note from B", base="")  # its editor opened when the note was empty
+    both = "note from A\n\n" + NOTE_SEPARATOR + "\n\nnote from B"
+    first.refresh()
+    assert first.note(A.id) == second.note(A.id) == reopen(data_dir).note(A.id) == both
+    assert second.undo() == "Undid: edit note"  # back to what was there before its save
+    assert reopen(data_dir).note(A.id) == "note from A"
+    assert second.redo() == "Redid: edit note" and reopen(data_dir).note(A.id) == both
+    second.set_note(A, "B edited both", base=both)  # edited from what is stored: replaces
+    assert reopen(data_dir).note(A.id) == "B edited both"
+
+
+def test_a_stale_note_save_never_deletes_or_duplicates(data_dir: Path) -> None:
+    first, _ = open_library(data_dir, refresh_interval=3600)
+    second, _ = open_library(data_dir, refresh_interval=3600)
+    first.set_note(A, "old")
+    first.set_note(A, "newer", base="old")
+    second.set_note(A, "", base="old")  # deleting the note it saw keeps the newer one
+    assert reopen(data_dir).note(A.id) == "newer" and not second.can_undo
+    second.set_note(A, "newer", base="old")  # the same text: nothing to keep twice
+    assert reopen(data_dir).note(A.id) == "newer"
+    first.set_note(A, "", base="newer")
+    second.set_note(A, "mine", base="newer")  # the other deleted it: nothing else to keep
+    assert reopen(data_dir).note(A.id) == "mine"
+    second.refresh()
+    first.set_note(A, "first again", base="mine")
+    assert second.undo() == "Undid: edit note"  # undo never drops the later save either
+    assert reopen(data_dir).note(A.id) == "first again"
 
 
 def test_queries_pick_up_other_processes_changes_after_the_interval(data_dir: Path) -> None:

@@ -1142,7 +1142,7 @@ class MainScreen(Screen[None]):
 
     def _note_written(self, paper: Paper, position: int, before: str, text: str | None) -> None:
         if text is not None and text != before:
-            self._change(partial(_set_note, paper, text), position)
+            self._change(partial(_set_note, paper, before, text), position)
 
     def action_manage_lists(self) -> None:
         """Put the selected paper on reading lists or take it off; manage the lists."""
@@ -1350,9 +1350,12 @@ def _set_tags(
     return "Tags: " + (" ".join(tags) if tags else "none")
 
 
-def _set_note(paper: Paper, text: str, store: LibraryStore) -> str | None:
-    store.set_note(paper, text)
-    return "Note saved." if text.strip() else "Note deleted."
+def _set_note(paper: Paper, before: str, text: str, store: LibraryStore) -> str | None:
+    store.set_note(paper, text, base=before)  # saved elsewhere since before: both kept
+    if store.note(paper.id) == (text if text.strip() else ""):
+        return "Note saved." if text.strip() else "Note deleted."
+    kept = "both versions are kept" if text.strip() else "so it was not deleted"
+    return f"The note was changed in another window meanwhile; {kept}."
 
 
 def _toggle_on_list(name: str, paper: Paper, add: bool, store: LibraryStore) -> str | None:

@@ -208,8 +208,8 @@ def apply_import(plan: ImportPlan, store: LibraryStore) -> str | None:
             store.mark_unread(plan.mark_unread)
         for tag, papers in plan.tags:
             store.add_tag(tag, papers)
-        for paper, text, _ in plan.notes:
-            store.set_note(paper, text)
+        for paper, text, old in plan.notes:
+            store.set_note(paper, text, base=old)  # a note saved meanwhile is kept too
         for name, papers, _ in plan.lists:
             store.add_to_list(name, papers, create=True)
     return description

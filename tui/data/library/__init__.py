@@ -40,7 +40,7 @@ singly or many at once; each call is one undoable step and returns a short descr
     store.toggle_read(paper) -> bool         store.mark_read(papers)  store.mark_unread(papers)
     store.mark_read([paper], undoable=False)  # the automatic mark on opening: not an undo step
     store.add_tag("llm", papers)             store.remove_tag("llm", papers)
-    store.set_note(paper, text)              # "" deletes the note
+    store.set_note(paper, text, base=old)    # "" deletes; saved since base: both kept
     store.create_list(name)   store.rename_list(old, new)   store.delete_list(name)
     store.add_to_list(name, papers, create=False)            store.remove_from_list(name, papers)
     store.undo() -> "Undid: bookmark 3 papers" | None        store.redo() -> "Redid: ..." | None

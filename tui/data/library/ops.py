@@ -201,30 +201,48 @@ class DropTags(Op):
         return (("tags", self.ids),)
 
 
+NOTE_SEPARATOR = "---- both versions kept: this note was saved in two places at once ----"
+"""The line between two versions of a note saved at the same time (see :class:`SetNote`)."""
+
+
 @dataclass(frozen=True)
 class SetNote(Op):
-    """Replace a paper's note; a blank text deletes it."""
+    """Replace a paper's note; a blank text deletes it.
+
+    ``base`` is the note the text was edited from (None: replace whatever is there). When the
+    stored note has changed since (another window or process saved it), nothing is lost: the
+    note becomes the stored text, :data:`NOTE_SEPARATOR` on a line, then ``text`` (a blank
+    side is left out, so a deletion keeps the other's text). The inverse restores the note as
+    it was, with the same protection against a note changed after this one.
+    """
 
     paper: str
     text: str
     at: str
+    base: str | None = None
 
     def apply(self, db: sqlite3.Connection) -> Op:
         row = db.execute(
             "SELECT text, updated_at FROM notes WHERE paper_id = ?", (self.paper,)
         ).fetchone()
         old_text, old_at = (str(row[0]), str(row[1])) if row else ("", self.at)
-        if self.text == old_text or not (self.text.strip() or row):
+        text = self.text
+        if self.base is not None and old_text not in (self.base, text) and old_text.strip():
+            # saved elsewhere since this text was edited from base: keep both
+            both = old_text.rstrip("\n") + f"\n\n{NOTE_SEPARATOR}\n\n" + text
+            text = both if text.strip() else old_text
+        if text == old_text or not (text.strip() or row):
             return NOTHING
-        if self.text.strip():
+        if text.strip():
             db.execute(
                 "INSERT INTO notes (paper_id, text, updated_at) VALUES (?, ?, ?) ON CONFLICT "
                 "(paper_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                (self.paper, self.text, self.at),
+                (self.paper, text, self.at),
             )
         else:
             db.execute("DELETE FROM notes WHERE paper_id = ?", (self.paper,))
-        return SetNote(self.paper, old_text, old_at)
+            text = ""
+        return SetNote(self.paper, old_text, old_at, base=text)
 
     def is_empty(self) -> bool:
         return False

@@ -244,10 +244,15 @@ class LibraryStore(Queries):
         ids, _ = _targets(papers)
         return self._change(DropTags(name, ids), f"remove tag {name!r} from {_papers(ids)}")
 
-    def set_note(self, paper: Target, text: str) -> str:
-        """Replace the paper's note with ``text`` (kept exactly); a blank text deletes it."""
+    def set_note(self, paper: Target, text: str, *, base: str | None = None) -> str:
+        """Replace the paper's note with ``text`` (kept exactly); a blank text deletes it.
+
+        ``base`` is the note ``text`` was edited from: if the note was saved elsewhere since,
+        both versions are kept (see :class:`SetNote`), so ``note()`` then differs from
+        ``text``. Without ``base`` the note is replaced whatever it is now.
+        """
         ids, titles = _targets([paper])
-        op = SetNote(ids[0], text, files.now())
+        op = SetNote(ids[0], text, files.now(), base)
         return self._change(
             _with_titles(titles, op), "edit note" if text.strip() else "delete note"
         )
