@@ -287,17 +287,23 @@ async def test_sort_keeps_the_selected_paper(corpus: Path) -> None:
         assert screen.selected == chosen
 
 
-async def test_o_opens_the_link_or_searches_the_web_for_the_title(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("tui.screens.main.has_browser", lambda: True)
-    app = make_app(corpus)
+def record_opened(app: PaperviewApp) -> list[str]:
+    """The links ``app`` is asked to open (none is opened)."""
     opened: list[str] = []
 
     def record(url: str, new_tab: bool = True) -> None:
         opened.append(url)
 
     app.open_url = record  # type: ignore[method-assign]
+    return opened
+
+
+async def test_o_opens_the_link_or_searches_the_web_for_the_title(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.main.has_browser", lambda: True)
+    app = make_app(corpus)
+    opened = record_opened(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await settle(pilot)
         await pilot.press("slash", *"protein", "enter")
@@ -318,12 +324,7 @@ async def test_o_without_a_browser_says_so_and_shows_the_link(
 ) -> None:
     monkeypatch.setattr("tui.screens.main.has_browser", lambda: False)
     app = make_app(corpus)
-    opened: list[str] = []
-
-    def record(url: str, new_tab: bool = True) -> None:
-        opened.append(url)
-
-    app.open_url = record  # type: ignore[method-assign]
+    opened = record_opened(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"protein", "enter")
@@ -340,12 +341,7 @@ async def test_clicking_a_link_in_the_detail_pane_opens_it(
 ) -> None:
     monkeypatch.setattr("tui.screens.main.has_browser", lambda: True)
     app = make_app(corpus)
-    opened: list[str] = []
-
-    def record(url: str, new_tab: bool = True) -> None:
-        opened.append(url)
-
-    app.open_url = record  # type: ignore[method-assign]
+    opened = record_opened(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await settle(pilot)
         await pilot.press("slash", *"protein", "enter")
