@@ -141,11 +141,14 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         ["stats", "--max-size", "inf"],
         ["stats", "--max-size=-inf"],
         ["stats", "--max-size", "nan"],
+        ["list", "--encoding", "bogus"],
+        ["list", "--encoding", "undefined"],  # a traceback before
+        ["list", "--encoding", "base64"],
     ):
         with pytest.raises(SystemExit) as exited:
             main(args)
         assert exited.value.code == 2
-    capsys.readouterr()
+    assert "argument --encoding: 'undefined' is not a text encoding" in capsys.readouterr().err
 
 
 def test_unreadable_input_exits_1_but_reads_the_rest(

@@ -46,6 +46,20 @@ class CommandError(Exception):
         self.code = code
 
 
+def _text_encoding(name: str) -> str:
+    """``--encoding``: a text encoding Python knows (``latin-1``, ``utf-16``), else a usage
+    error; not a binary codec (``base64``) nor ``undefined``, which only raise."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise argparse.ArgumentTypeError(f"{name!r} is not a text encoding")
+    return name
+
+
 def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths_as_option: bool = False) -> None:
     """Options for choosing and reading the corpus. The corpus paths are positional
     (``PATH ...``), or a repeatable ``--corpus PATH`` for commands whose positional
@@ -72,6 +86,7 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths_as_option: bo
     group = parser.add_argument_group("reading")
     group.add_argument(
         "--encoding",
+        type=_text_encoding,
         default=_READING_DEFAULTS["encoding"],
         help="encoding of files without a byte-order mark (default: utf-8)",
     )
