@@ -102,6 +102,26 @@ async def test_quitting_from_an_edited_note_asks_first(corpus: Path, data_dir: P
     assert app.return_code == 0
 
 
+async def test_quitting_from_edited_tags_asks_first(corpus: Path, data_dir: Path) -> None:
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, SURVEY)
+        await pilot.press("t")
+        await dialog(pilot, TagsScreen)
+        await pilot.press(*"later", "ctrl+q")
+        await dialog(pilot, DiscardScreen)
+        assert "The tags were edited." in screen_text(pilot)
+        await pilot.press("escape")  # back to the tags: the app keeps running
+        await dialog(pilot, TagsScreen)
+        assert app.return_code is None and app.screen.query_one(Input).value == "later"
+        await pilot.press("ctrl+u", "ctrl+q")  # as it was: quits without asking
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.01)
+    assert app.return_code == 0
+
+
 async def test_a_change_queued_just_before_quitting_is_saved(
     corpus: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

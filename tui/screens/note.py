@@ -90,7 +90,8 @@ class NoteScreen(ModalScreen[str | None]):
 
 
 class DiscardScreen(ModalScreen[bool]):
-    """Ask whether to throw away an edited note: dismissed with True to discard it."""
+    """Ask whether to throw away an edit (``what``: "The note was edited."): dismissed with
+    True to discard it."""
 
     CSS_PATH = styles_dir() / "library.tcss"
     """Read when the screen is first pushed, not at start-up."""
@@ -100,12 +101,16 @@ class DiscardScreen(ModalScreen[bool]):
         Binding("y,d", "discard", "Discard", show=False),
     ]
 
+    def __init__(self, what: str = "The note was edited.") -> None:
+        super().__init__()
+        self.what = what
+
     def compose(self) -> ComposeResult:
         """The question, and Keep editing (focused) / Discard."""
         with Vertical(id="discard-dialog", classes="library-dialog"):
             yield Static(Content("Discard changes?"), classes="dialog-title")
             yield Static(
-                Content("The note was edited. y discards it · escape goes back to it"),
+                Content(f"{self.what} y discards it · escape goes back to it"),
                 classes="dialog-hint",
             )
             with Horizontal(classes="dialog-buttons"):

@@ -111,3 +111,18 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     def action_cancel(self) -> None:
         """Close without changing the tags."""
         self.dismiss(None)
+
+    def may_quit(self) -> bool:
+        """Whether the app may quit now; else ask about the edited tags first."""
+        from .note import DiscardScreen
+
+        if self.query_one(Input).value.split() == list(self.tags):
+            return True
+        if not isinstance(self.app.screen, DiscardScreen):
+            self.app.push_screen(DiscardScreen("The tags were edited."), self._quit_answered)
+        return False
+
+    def _quit_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(None)
+            self.app.call_later(self.app.run_action, "app.quit")
