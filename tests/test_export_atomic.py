@@ -44,8 +44,8 @@ def test_a_file_that_appears_while_writing_is_not_clobbered(
     target = tmp_path / "out.md"
     real = atomic._write_temp
 
-    def racing(where: Path, data: bytes) -> Path:
-        temp = real(where, data)
+    def racing(where: Path, data: bytes, mode: int) -> Path:
+        temp = real(where, data, mode)
         target.write_bytes(b"another program's file")  # appears after the existence check
         return temp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,8 @@ def test_a_json_export_imports_into_another_data_dir(
     other = tmp_path / "other"
     code, out, _ = run(capsys, "import", str(exported), *c, "--data-dir", str(other))
     assert (code, out.splitlines()[0]) == (0, "added 2 papers to 'Week' (a new list)")
+    undo = other / "last-import.json"  # what the import changed, notes and all: private
+    assert stat.S_IMODE(undo.stat().st_mode) == 0o600
     code, out, _ = run(capsys, "lists", "show", "week", "--data-dir", str(other), *c)
     assert code == 0 and [line.split("  ")[-1] for line in out.splitlines()] == [
         "Plain one",

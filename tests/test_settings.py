@@ -4,6 +4,7 @@ reported and never rewritten."""
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,9 @@ def test_saving_the_theme_keeps_the_rest(tmp_path: Path) -> None:
     path = settings_path(tmp_path / "data")
     save_theme(path, "nord")  # no file yet, nor its directory
     path.write_text(json.dumps({"keys": {"help": "f1"}, "theme": "nord", "x": 1}), "utf-8")
+    path.chmod(0o644)
     save_theme(path, "dracula")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # the user's alone, like the library
     assert json.loads(path.read_text("utf-8")) == {
         "keys": {"help": "f1"},
         "theme": "dracula",

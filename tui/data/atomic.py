@@ -63,18 +63,22 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically; returns the path actually written.
+def write_atomic(
+    path: Path, data: bytes, *, overwrite: bool = False, private: bool = False
+) -> Path:
+    """Write ``data`` to ``path`` atomically; returns the path actually written. ``private``:
+    readable by the user alone (mode 0600, like the library), whatever the old file's mode.
 
     Raises what :func:`check_target` raises (the file exists and ``overwrite`` is false, it
     is a directory, a device or a FIFO), and other :class:`OSError`\\ s when the disk
     refuses (the target is then unchanged and no temporary file is left).
     """
     target = check_target(path, overwrite=overwrite)
-    temp = _write_temp(target, data)
+    temp = _write_temp(target, data, 0o600 if private else _NEW_FILE_MODE)
     try:
         if overwrite:
-            _keep_mode(target, temp)
+            if not private:
+                _keep_mode(target, temp)
             temp.replace(target)
         else:
             _place_new(temp, target)
@@ -86,12 +90,12 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
     return target
 
 
-def _write_temp(target: Path, data: bytes) -> Path:
+def _write_temp(target: Path, data: bytes, mode: int) -> Path:
     """A new, fully written and synced file next to ``target``."""
     for _ in range(100):
         temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _NEW_FILE_MODE)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:
             continue
         try:

@@ -77,4 +77,4 @@ def save_theme(path: Path, theme: str) -> None:
     data["theme"] = theme
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"), overwrite=True)
+    write_atomic(path, text.encode("utf-8"), overwrite=True, private=True)

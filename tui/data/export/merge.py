@@ -315,4 +315,5 @@ class ImportUndo:
 def save_undo(undo: ImportUndo, data_dir: Path) -> Path:
     """Keep ``undo`` as the data directory's last-import record (replacing any older one)."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return write_atomic(data_dir / UNDO_FILENAME, undo.to_json().encode("utf-8"), overwrite=True)
+    data = undo.to_json().encode("utf-8")  # notes and all: private, like the library
+    return write_atomic(data_dir / UNDO_FILENAME, data, overwrite=True, private=True)
