@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 from .locations import SETTINGS_FILENAME
@@ -41,10 +42,32 @@ def settings_path(data_dir: Path) -> Path:
 def read_settings(path: Path) -> Settings:
     """The settings in ``path`` (none when it does not exist); :class:`SettingsError` when
     it cannot be read or is not settings."""
+    data = _load(path)
+    return Settings(dict(data.get("keys", {})), data.get("theme"))
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Write ``theme`` into the settings at ``path``, keeping everything else in the file
+    (read again first: another reader may have written it). Raises :class:`SettingsError`
+    when the file is not valid settings (it is then left alone) or :class:`OSError`."""
+    try:
+        data = _load(path)
+    except SettingsError as failure:
+        raise SettingsError(f"not saved: {failure}") from None
+    if data.get("theme") == theme:
+        return
+    data["theme"] = theme
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"), overwrite=True, private=True)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """The file's JSON object, checked to be settings (``{}`` when there is no file)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return {}
     except (OSError, UnicodeDecodeError) as failure:
         raise SettingsError(f"{path}: cannot be read ({failure})") from None
     try:
@@ -61,20 +84,4 @@ def read_settings(path: Path) -> Settings:
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise SettingsError(f'{path}: "theme" must be a theme\'s name')
-    return Settings(dict(keys), theme)
-
-
-def save_theme(path: Path, theme: str) -> None:
-    """Write ``theme`` into the settings at ``path``, keeping everything else in the file
-    (read again first: another reader may have written it). Raises :class:`SettingsError`
-    when the file is not valid settings (it is then left alone) or :class:`OSError`."""
-    try:
-        if read_settings(path).theme == theme:
-            return
-    except SettingsError as failure:
-        raise SettingsError(f"not saved: {failure}") from None
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data["theme"] = theme
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"), overwrite=True, private=True)
+    return data

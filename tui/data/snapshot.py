@@ -51,7 +51,7 @@ import orjson
 from .line_abstracts import LineSpans
 from .paper_columns import PaperColumns, split_authors
 from .text import latex_to_unicode, paper_id, sanitize
-from .vocabulary import GZIP_MAGIC, MONTHS, Severity
+from .vocabulary import BOMS, GZIP_MAGIC, MONTHS, Severity
 
 if TYPE_CHECKING:
     from .models import Problem
@@ -121,12 +121,6 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n[ \t]+")
 _NEW_PARAGRAPH = re.compile(r"\n[\t\n ]")
 """Matches where :data:`_PARAGRAPH` does, about half as costly to look for."""
 _LIST_START = re.compile(rb"\[\s*[{\]]")
-_WIDE_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS, start=1)}
 
 
@@ -222,9 +216,9 @@ def peek(raw: IO[bytes], size: int = SNIFF_BYTES) -> bytes:
 def wide_encoding(head: bytes) -> str | None:
     """``"utf-32"`` or ``"utf-16"`` when ``head`` starts with that byte-order mark (what
     Windows PowerShell 5's ``>`` writes), else None (UTF-8 or no mark)."""
-    for bom, encoding in _WIDE_BOMS:
+    for bom, encoding in BOMS:
         if head.startswith(bom):
-            return encoding
+            return None if encoding == "utf-8-sig" else encoding
     return None
 
 

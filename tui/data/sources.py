@@ -7,7 +7,6 @@ never opened, so nothing hangs.
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import stat
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .models import Problem, Severity
-from .vocabulary import GZIP_MAGIC
+from .vocabulary import BOMS, GZIP_MAGIC
 
 DEFAULT_MAX_SIZE = 256 * 1024 * 1024
 """Files larger than this (bytes) are refused unless the caller raises the limit."""
@@ -32,13 +31,6 @@ CORPUS_SUFFIXES = (".txt", ".jsonl", ".json", ".txt.gz", ".jsonl.gz", ".json.gz"
 
 _SUFFIXES = ".txt, .jsonl, .json, each optionally .gz"
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -219,7 +211,7 @@ def decode(path: Path, data: bytes, options: ReadOptions) -> tuple[str | None, l
     name = str(path)
     encoding = options.encoding
     advice = "use --encoding (e.g. latin-1) or --errors replace"
-    for bom, bom_encoding in _BOMS:
+    for bom, bom_encoding in BOMS:
         if data.startswith(bom):
             encoding = bom_encoding
             advice = "use --errors replace"  # the BOM decides, whatever --encoding says

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 import regex
 
+from ..text import escaped
+
 TEXT_SECONDS = 1.0
 """Most time one match may take on one text (a title or an abstract: never a second for a
 pattern that is not running away)."""
@@ -39,8 +41,7 @@ def compile_regex(raw: str) -> Pattern:
 
 def short(text: str, width: int = 24) -> str:
     """``text`` for a one-line message: cut to ``width``, unprintables escaped (``\\n``)."""
-    text = text if len(text) <= width else text[: width - 1] + "…"
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return escaped(text if len(text) <= width else text[: width - 1] + "…")
 
 
 _limits = threading.local()
