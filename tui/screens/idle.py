@@ -12,8 +12,12 @@ pass stays within a frame (about 5 ms: the screen's widgets and caches, some 20k
   plain dict, not Textual's ``LRUCache``, whose links are a ring that outlives a clear. Each
   keystroke used to leave about a thousand such objects to the collector: a full pass after
   a minute of typing took 100-150 ms;
+* the results list keeps a few screens of drawn rows, not a thousand: each row is a
+  ``Strip`` with seven small caches, so a thousand rows were half of what a pass walked;
 * the collector's third threshold is raised, so full passes seldom start on their own,
-  and :class:`IdleCollector` runs one a moment after the user stops.
+  and :class:`IdleCollector` runs one a moment after the user stops, once enough has
+  reached the oldest generation since the last pass to be worth it. A pause in the typing
+  then seldom starts a pass, and a key pressed during one waits a few milliseconds.
 
 Young generations are still collected automatically; they are small and quick.
 """
@@ -32,6 +36,12 @@ IDLE_SECONDS = 2.0
 
 FULL_PASS_EVERY = 1000
 """Generation-1 collections between automatic full passes (CPython's default is 10)."""
+
+IDLE_PASS_AFTER = 20
+"""Generation-1 collections since the last full pass for an idle pass to run. Typing
+makes about one every two keys (measured at 100k papers), so a pass runs in a pause after
+a query or two, not in every pause; what waits meanwhile is the little that outlived two
+young passes."""
 
 
 def untie_drawn_lines() -> None:
@@ -65,7 +75,8 @@ def freeze_loaded() -> None:
 
 
 class IdleCollector:
-    """Runs ``gc.collect()`` once the user has been idle for :data:`IDLE_SECONDS`.
+    """Runs ``gc.collect()`` once the user has been idle for :data:`IDLE_SECONDS` (see
+    :meth:`collect`).
 
     ``busy()`` says whether work the user waits for is running (a search): the pass then
     waits for another idle period rather than stall the results.
@@ -88,11 +99,16 @@ class IdleCollector:
         if self._timer is not None:
             self._timer.reset()
         else:
-            self._timer = self._owner.set_timer(IDLE_SECONDS, self._collect, name="idle-gc")
+            self._timer = self._owner.set_timer(IDLE_SECONDS, self.collect, name="idle-gc")
 
-    def _collect(self) -> None:
+    def collect(self) -> bool:
+        """Run a full pass unless work is running or too little reached the oldest
+        generation since the last one (:data:`IDLE_PASS_AFTER`); True if it ran."""
         self._timer = None
         if self._busy():
             self.poke()
-            return
+            return False
+        if gc.get_count()[2] < IDLE_PASS_AFTER:
+            return False
         gc.collect()
+        return True

@@ -44,8 +44,10 @@ Marker = Callable[["Listed"], RowMark]
 """The seam for per-row marks (bookmarks, unread): a paper -> its :class:`RowMark`."""
 
 
-ROWS_KEPT = 1024
-"""Drawn rows kept for redrawing (cursor moves, scrolling back); then they are dropped."""
+ROWS_KEPT = 256
+"""Drawn rows kept for redrawing (cursor moves, scrolling back); then they are dropped.
+A few screens' worth: each row is some twenty objects the cycle collector walks (see
+screens/idle.py), and drawing one again takes a fraction of a millisecond."""
 
 AFTER_FRAME = 0.001
 """Seconds after a frame that draws the list its :meth:`PaperList.call_after_drawn` work runs:
