@@ -203,6 +203,25 @@ async def test_copy_puts_the_selected_paper_on_the_clipboard(
         assert list(out.iterdir()) == []  # nothing written
 
 
+async def test_the_arrows_pick_a_format_as_they_move(corpus: Path, data_dir: Path) -> None:
+    """In the format row an arrow picks the next format (and the file name follows), as
+    radio groups do; it does not only move a highlight that space must then pick."""
+    app = make_app(corpus, data_dir=data_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#export-format").focus()
+        await pilot.pause()
+        await pilot.press("right")
+        assert dialog.format is Format.JSON
+        assert dialog.query_one("#export-path", Input).value.endswith(".json")
+        await pilot.press("down", "down")
+        assert dialog.format is Format.BIBTEX
+        await pilot.press("left")
+        assert dialog.format is Format.CSV
+        assert dialog.query_one("#export-path", Input).value.endswith(".csv")
+
+
 async def test_export_of_the_current_results_as_json(
     corpus: Path, data_dir: Path, tmp_path: Path
 ) -> None:

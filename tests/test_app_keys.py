@@ -19,6 +19,7 @@ from tui.app import PaperviewApp
 from tui.cli import main
 from tui.screens.help import HelpScreen, binding_owners, key_sections, keys_markdown
 from tui.screens.main import MainScreen
+from tui.screens.note import DiscardScreen, NoteScreen
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.search_bar import SearchBar
 
@@ -168,6 +169,30 @@ async def test_the_key_bar_follows_the_focus_and_a_click_presses_a_key(tmp_path:
         await pilot.click(KeyBar, offset=key_offset(app, "? Help"))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_dialog_has_its_own_key_bar_and_a_click_on_it_presses_the_key(
+    tmp_path: Path,
+) -> None:
+    """Under a dialog the bar shows the dialog's keys, not the reader's, and works."""
+    app = make_app(write_corpus(tmp_path), data_dir=tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await list_focused(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        line = key_bar_line(app)
+        assert "^s Save" in line and "esc Cancel" in line
+        assert "/ Search" not in line
+        await pilot.press("x")
+        await pilot.click(KeyBar, offset=key_offset(app, "esc Cancel"))
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardScreen)  # the note was edited: it asks
+        assert "y Discard" in key_bar_line(app)
+        await pilot.click(KeyBar, offset=key_offset(app, "y Discard"))
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert "/ Search" in key_bar_line(app)
 
 
 async def test_the_key_bar_shows_remapped_keys(tmp_path: Path) -> None:

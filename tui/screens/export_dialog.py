@@ -61,6 +61,7 @@ from ..data.library import LibraryError, Queries
 from ..data.models import Paper
 from ..data.text import sanitize
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 from ..widgets.keys_in_order import TextBox
 
 CLIPBOARD_LIMIT = 1_000_000
@@ -87,6 +88,28 @@ class ExportJob:
     replace: Path | None = None
     """The file the user agreed to replace: it is overwritten only if it is still the file
     the job writes (else the dialog asks again)."""
+
+
+class FormatChoice(RadioSet):
+    """The format row: an arrow picks the format it moves to, as in other radio groups
+    (Textual's only moves the highlight, and space picks)."""
+
+    def action_next_button(self) -> None:
+        """Pick the next format."""
+        super().action_next_button()
+        self._pick()
+
+    def action_previous_button(self) -> None:
+        """Pick the previous format."""
+        super().action_previous_button()
+        self._pick()
+
+    def _pick(self) -> None:
+        """Pick the highlighted format (Textual 8.2 keeps its index in ``_selected``)."""
+        if self._selected is not None:
+            button = self._nodes[self._selected]
+            if isinstance(button, RadioButton):
+                button.value = True
 
 
 class ExportDialog(ModalScreen[None]):
@@ -176,12 +199,13 @@ class ExportDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """What, format, abstracts, file, buttons; the overwrite question and progress."""
+        yield KeyBar()
         with Vertical(id="export-dialog"):
             yield Static(Content("Export"), id="export-title")
             yield Label(Content("What"), classes="export-label")
             yield OptionList(*self._what_options(), id="export-what", markup=False, compact=True)
             yield Label(Content("Format"), classes="export-label")
-            with RadioSet(id="export-format", compact=True):
+            with FormatChoice(id="export-format", compact=True):
                 for format in Format:
                     yield RadioButton(
                         Content(format.label),

@@ -20,13 +20,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.search_bar import SearchBar
 from .export_dialog import ExportDialog
 from .lists import ListsScreen
 from .main import MainScreen
-from .note import NoteScreen
+from .note import DiscardScreen, NoteScreen
 from .problems import ProblemsScreen
 from .tags import TagsScreen
 
@@ -66,6 +67,7 @@ def binding_owners(app_class: type[DOMNode]) -> tuple[tuple[str, type[DOMNode]],
         ("Help", HelpScreen),
         ("Problems view", ProblemsScreen),
         ("Note editor", NoteScreen),
+        ("Discard question", DiscardScreen),
         ("Tags", TagsScreen),
         ("Reading lists", ListsScreen),
         ("Export dialog", ExportDialog),
@@ -168,6 +170,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """A title, the key table, and how to close."""
+        yield KeyBar()
         with Vertical(id="help-dialog"):
             yield Static(Content("Keys"), id="help-title")
             with VerticalScroll(id="help-keys"):

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from .. import display
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 from ..widgets.keys_in_order import TextBox
 
 ActionKind = Literal["toggle", "add", "add_all", "rename", "delete", "view"]
@@ -109,6 +110,7 @@ class ListsScreen(ModalScreen[ListAction | None]):
 
     def compose(self) -> ComposeResult:
         """The title, the lists, the name box and the buttons."""
+        yield KeyBar()
         with Vertical(id="lists-dialog", classes="library-dialog"):
             if self.paper_title is not None:
                 title = Content.assemble("Reading lists for ", display.plain(self.paper_title))

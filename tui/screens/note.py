@@ -15,6 +15,7 @@ from textual.widgets import Button, Static, TextArea
 
 from .. import display
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 from ..widgets.keys_in_order import TextEditor
 
 
@@ -38,6 +39,7 @@ class NoteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         """The paper's title, the text area, and Save / Cancel."""
+        yield KeyBar()
         with Vertical(id="note-dialog", classes="library-dialog"):
             yield Static(
                 Content.assemble("Note on ", display.plain(self.paper_title)),
@@ -97,8 +99,8 @@ class DiscardScreen(ModalScreen[bool]):
     """Read when the screen is first pushed, not at start-up."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "keep", "Keep editing", show=False),
-        Binding("y,d", "discard", "Discard", show=False),
+        Binding("escape,n", "keep", "Keep editing", id="discard.keep"),
+        Binding("y,d", "discard", "Discard", id="discard.yes"),
     ]
 
     def __init__(self, what: str = "The note was edited.") -> None:
@@ -107,6 +109,7 @@ class DiscardScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """The question, and Keep editing (focused) / Discard."""
+        yield KeyBar()
         with Vertical(id="discard-dialog", classes="library-dialog"):
             yield Static(Content("Discard changes?"), classes="dialog-title")
             yield Static(

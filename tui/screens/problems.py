@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from .. import display
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from ..data.models import Problem
@@ -38,6 +39,7 @@ class ProblemsScreen(ModalScreen[None]):
         """A title, the problems, and how to close."""
         errors = [p for p in self.problems if p.severity.value == "error"]
         warnings = [p for p in self.problems if p.severity.value != "error"]
+        yield KeyBar()
         with Vertical(id="problems-dialog"):
             yield Static(Content(_title(len(errors), len(warnings))), id="problems-title")
             with VerticalScroll(id="problems-list"):

@@ -18,6 +18,7 @@ from .. import display
 from ..data.library.names import tag_name
 from ..data.text import fold
 from ..resources import styles_dir
+from ..widgets.key_bar import KeyBar
 from ..widgets.keys_in_order import TextBox
 
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -61,6 +62,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
 
     def compose(self) -> ComposeResult:
         """The title, the tags box, the tags in use, and Save / Cancel."""
+        yield KeyBar()
         with Vertical(id="tags-dialog", classes="library-dialog"):
             yield Static(
                 Content.assemble("Tags of ", display.plain(self.paper_title)),
