@@ -227,10 +227,10 @@ def test_the_undo_record_reverts_an_import(store: LibraryStore, tmp_path: Path) 
         before = fresh.view()
         for path in (md, js):
             plan = plan_import(read_import(path), PAPERS, fresh)
-            undo = ImportUndo.from_json(ImportUndo.of(plan).to_json())
             apply_import(plan, fresh)
+            undo = ImportUndo.from_json(ImportUndo.of(plan, fresh).to_json())
             assert fresh.view() != before
-            undo.apply(fresh)
+            assert undo.apply(fresh) == []  # nothing was changed since: nothing kept
             after = fresh.view()
             assert (after.bookmarked_at, after.tags, after.notes) == (
                 before.bookmarked_at,

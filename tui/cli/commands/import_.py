@@ -3,7 +3,8 @@
 Bookmarks, tags and list membership are added, read status and notes are set as the file
 says (rules in ``docs/export.md``). One line is printed per kind of change and per paper
 that could not be matched. ``--dry-run`` prints the same report and changes nothing;
-``paperview import --undo`` reverts the last import made from the command line. Exit status:
+``paperview import --undo`` reverts the last import made from the command line, except what
+was changed again since (a line per kind says what was kept). Exit status:
 0 imported (or nothing to change), 1 the file cannot be read or no paper in it matched,
 2 usage.
 """
@@ -65,14 +66,12 @@ def run(args: argparse.Namespace) -> int:
     corpus = load(args, report=bool(args.paths))
     with library(args) as store:
         plan = plan_import(document, corpus.papers, store)
-        if not args.dry_run:
-            undo = ImportUndo.of(plan)
-            if apply_import(plan, store) is not None:
-                try:
-                    save_undo(undo, store.data_dir)
-                except OSError as failure:
-                    reason = (failure.strerror or str(failure)).lower()
-                    error(f"couldn't keep the record for 'import --undo' ({reason})")
+        if not args.dry_run and apply_import(plan, store) is not None:
+            try:
+                save_undo(ImportUndo.of(plan, store), store.data_dir)
+            except OSError as failure:
+                reason = (failure.strerror or str(failure)).lower()
+                error(f"couldn't keep the record for 'import --undo' ({reason})")
     lines = plan.report(dry_run=args.dry_run)
     if plan.changes and not args.dry_run:
         lines.append("to revert this import: paperview import --undo")
@@ -96,8 +95,8 @@ def _undo(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, ValueError) as failure:
         raise CommandError(f"{record}: {failure}", EXIT_FAILURE) from None
     with library(args) as store:
-        undo.apply(store)
+        kept = undo.apply(store)
     with contextlib.suppress(FileNotFoundError):
         record.unlink()
-    write_lines([f"reverted the import of {escaped(undo.file)}"])
+    write_lines(escaped(line) for line in [f"reverted the import of {undo.file}", *kept])
     return EXIT_OK

@@ -9,7 +9,8 @@ Rules (documented in ``docs/export.md``):
   file says (ticked or not); a note is set when the file has one for the paper (a paper
   without a note in the file keeps its note). Import never deletes anything else.
 - The whole import is one change: one undoable step in the reader (``store.batch``), and
-  from the command line it is recorded so ``paperview import --undo`` reverts it.
+  from the command line it is recorded so ``paperview import --undo`` reverts it, with what
+  the import left, so that what the user changed since is kept (:class:`ImportUndo`).
 - Importing the same file again changes nothing.
 """
 
@@ -19,9 +20,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..atomic import write_atomic
-from ..library import LibraryStore, Queries, Target
+from ..library import LibraryStore, LibraryView, Queries, Target
 from ..models import Paper
 from ..text import fold, paper_id
 from .markdown import note_lines
@@ -222,44 +224,68 @@ def _ids(targets: Iterable[Target]) -> list[str]:
     return [item if isinstance(item, str) else item.id for item in targets]
 
 
+UNDO_FORMAT = "paperview-import-undo"
+UNDO_VERSION = 2
+"""The undo record's version. Version 1 (the first release) lacked what the import left."""
+
+Marked = tuple[str, str | None]  # (paper, when the import set the mark; None: not recorded)
+
+
 @dataclass(frozen=True)
 class ImportUndo:
-    """How to revert an applied import: the reverse of each change it made."""
+    """How to revert an applied import: the reverse of each change it made, with what the
+    import left, so that a change the user made since is kept rather than reverted.
+
+    ``None`` for what the import left means the record does not say (a version-1 record):
+    bookmarks, read marks and lists are then reverted whatever their time, and a note is
+    treated as edited since the import unless it is blank or the note from before it.
+    """
 
     file: str
-    unbookmark: tuple[str, ...] = ()
-    mark_unread: tuple[str, ...] = ()
-    mark_read: tuple[str, ...] = ()
+    unbookmark: tuple[Marked, ...] = ()  # bookmarks the import made
+    mark_unread: tuple[Marked, ...] = ()  # papers it marked read
+    mark_read: tuple[str, ...] = ()  # papers it marked unread
     untag: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    notes: tuple[tuple[str, str], ...] = ()  # (paper, text to restore; "" deletes)
-    unlist: tuple[tuple[str, tuple[str, ...], bool], ...] = ()  # (name, ids, list was new)
+    notes: tuple[tuple[str, str, str | None], ...] = ()  # (paper, before, after; "" no note)
+    unlist: tuple[tuple[str, tuple[str, ...], bool, str | None], ...] = ()
+    # (name, ids added, list was new, the list's creation time)
 
     @classmethod
-    def of(cls, plan: ImportPlan) -> ImportUndo:
-        """The undo of ``plan`` (to be computed before applying it)."""
+    def of(cls, plan: ImportPlan, library: Queries) -> ImportUndo:
+        """The undo of ``plan``, read from ``library`` just after the plan was applied."""
+        view = library.view()
         return cls(
             file=plan.file,
-            unbookmark=tuple(_ids(plan.bookmark)),
-            mark_unread=tuple(_ids(plan.mark_read)),
+            unbookmark=_marks(plan.bookmark, view.bookmarked_at),
+            mark_unread=_marks(plan.mark_read, view.read_at),
             mark_read=tuple(_ids(plan.mark_unread)),
             untag=tuple((tag, tuple(_ids(papers))) for tag, papers in plan.tags),
-            notes=tuple((_ids([paper])[0], old) for paper, _, old in plan.notes),
-            unlist=tuple((name, tuple(_ids(papers)), new) for name, papers, new in plan.lists),
+            notes=tuple(
+                (_ids([paper])[0], old, text if text.strip() else "")  # as set_note keeps it
+                for paper, text, old in plan.notes
+            ),
+            unlist=tuple(
+                (name, tuple(_ids(papers)), new, found.created_at)
+                for name, papers, new in plan.lists
+                if (found := view.reading_list(name)) is not None
+            ),
         )
 
     def to_json(self) -> str:
         """The record as JSON text."""
         return json.dumps(
             {
-                "format": "paperview-import-undo",
-                "version": 1,
+                "format": UNDO_FORMAT,
+                "version": UNDO_VERSION,
                 "file": self.file,
-                "unbookmark": list(self.unbookmark),
-                "mark_unread": list(self.mark_unread),
+                "unbookmark": [list(item) for item in self.unbookmark],
+                "mark_unread": [list(item) for item in self.mark_unread],
                 "mark_read": list(self.mark_read),
                 "untag": [[tag, list(ids)] for tag, ids in self.untag],
                 "notes": [list(item) for item in self.notes],
-                "unlist": [[name, list(ids), delete] for name, ids, delete in self.unlist],
+                "unlist": [
+                    [name, list(ids), new, created] for name, ids, new, created in self.unlist
+                ],
             },
             ensure_ascii=False,
             indent=2,
@@ -267,49 +293,147 @@ class ImportUndo:
 
     @classmethod
     def from_json(cls, text: str) -> ImportUndo:
-        """Read a record; ``ValueError`` (one line) when it is not one."""
+        """Read a record (this version or version 1); ``ValueError`` (one line) when it is
+        not one, or is from a newer paperview."""
         try:
             data = json.loads(text)
-            if data.get("format") != "paperview-import-undo" or data.get("version") != 1:
+            version = data.get("version") if data.get("format") == UNDO_FORMAT else None
+        except (AttributeError, ValueError) as failure:
+            raise ValueError(f"damaged undo record ({failure})") from None
+        if type(version) is int and version > UNDO_VERSION:
+            raise ValueError(
+                f"written by a newer paperview (undo record version {version}; this one reads "
+                f"up to {UNDO_VERSION}); nothing was changed"
+            )
+        try:
+            if version not in (1, UNDO_VERSION) or type(version) is not int:
                 raise ValueError("not an import undo record")
+            if version == 1:
+                return cls._from_v1(data)
             return cls(
-                file=str(data["file"]),
-                unbookmark=tuple(map(str, data["unbookmark"])),
-                mark_unread=tuple(map(str, data["mark_unread"])),
-                mark_read=tuple(map(str, data["mark_read"])),
-                untag=tuple((str(tag), tuple(map(str, ids))) for tag, ids in data["untag"]),
-                notes=tuple((str(paper), str(text)) for paper, text in data["notes"]),
+                file=_text(data["file"]),
+                unbookmark=tuple((_text(p), _text(at)) for p, at in data["unbookmark"]),
+                mark_unread=tuple((_text(p), _text(at)) for p, at in data["mark_unread"]),
+                mark_read=tuple(map(_text, data["mark_read"])),
+                untag=tuple((_text(tag), tuple(map(_text, ids))) for tag, ids in data["untag"]),
+                notes=tuple(
+                    (_text(paper), _text(before), _text(after))
+                    for paper, before, after in data["notes"]
+                ),
                 unlist=tuple(
-                    (str(name), tuple(map(str, ids)), bool(delete))
-                    for name, ids, delete in data["unlist"]
+                    (_text(name), tuple(map(_text, ids)), bool(new), _text(created))
+                    for name, ids, new, created in data["unlist"]
                 ),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as failure:
             raise ValueError(f"damaged undo record ({failure})") from None
 
-    def apply(self, store: LibraryStore) -> str:
-        """Revert the import as one undoable change; returns its description."""
-        description = f"undo import of {Path(self.file).name}"
-        with store.batch(description):
-            if self.unbookmark:
-                store.unbookmark(self.unbookmark)
-            if self.mark_unread:
-                store.mark_unread(self.mark_unread)
+    @classmethod
+    def _from_v1(cls, data: Mapping[str, Any]) -> ImportUndo:
+        """A version-1 record: the same reverse changes, without what the import left."""
+        return cls(
+            file=str(data["file"]),
+            unbookmark=tuple((str(paper), None) for paper in data["unbookmark"]),
+            mark_unread=tuple((str(paper), None) for paper in data["mark_unread"]),
+            mark_read=tuple(map(str, data["mark_read"])),
+            untag=tuple((str(tag), tuple(map(str, ids))) for tag, ids in data["untag"]),
+            notes=tuple((str(paper), str(text), None) for paper, text in data["notes"]),
+            unlist=tuple(
+                (str(name), tuple(map(str, ids)), bool(new), None)
+                for name, ids, new in data["unlist"]
+            ),
+        )
+
+    def apply(self, store: LibraryStore) -> list[str]:
+        """Revert what of the import is still as the import left it, as one undoable change.
+
+        Returns one line per kind of change kept because it was changed since the import
+        (``kept 2 notes edited since the import``). A note is never replaced unless it is
+        what the import wrote (or blank): one edited since keeps its text, and gets the
+        note from before the import added below a line, as when a note is saved in two
+        places at once (see ``SetNote``); nothing typed is lost.
+        """
+        view = store.view()
+        kept: list[str] = []
+        with store.batch(f"undo import of {Path(self.file).name}"):
+            bookmarks, remade = _still(self.unbookmark, view.bookmarked_at)
+            if bookmarks:
+                store.unbookmark(bookmarks)
+            if remade:
+                kept.append(f"kept {_count(remade, 'bookmark')} made again since the import")
+            read, reread = _still(self.mark_unread, view.read_at)
+            if read:
+                store.mark_unread(read)
+            if reread:
+                kept.append(f"kept {_count(reread, 'paper')} marked read again since the import")
             if self.mark_read:
                 store.mark_read(self.mark_read)
             for tag, ids in self.untag:
                 store.remove_tag(tag, ids)
-            for paper, text in self.notes:
-                store.set_note(paper, text)
-            for name, ids, created in self.unlist:
-                found = store.reading_list(name)
+            kept += self._restore_notes(store, view)
+            recreated = 0
+            for name, ids, created, created_at in self.unlist:
+                found = view.reading_list(name)
                 if found is None:
-                    continue
-                if created and set(found.ids) <= set(ids):
+                    continue  # deleted (or renamed) since: nothing of the import to remove
+                if created_at is not None and found.created_at != created_at:
+                    recreated += 1  # another list of that name: the user's
+                elif created and set(found.ids) <= set(ids):
                     store.delete_list(name)  # the import made it; nothing else is on it
                 else:
                     store.remove_from_list(name, ids)
-        return description
+            if recreated:
+                made = "that was deleted and made again since the import"
+                kept.append(f"kept {_count(recreated, 'list')} {made}")
+        return kept
+
+    def _restore_notes(self, store: LibraryStore, view: LibraryView) -> list[str]:
+        """Put back each note the import set, unless edited since; one line on those kept."""
+        edited = both = 0
+        unknown = any(after is None for _, _, after in self.notes)  # a version-1 record
+        for paper, before, after in self.notes:
+            base = before if after is None else after  # not recorded: assume edited
+            now = view.notes.get(paper, "")
+            if now.strip() and now not in (base, before):
+                edited += 1
+                both += bool(before.strip())
+            store.set_note(paper, before, base=base)  # not base: keeps both, now's text first
+        if not edited:
+            return []
+        since = "that may have been edited" if unknown else "edited"
+        line = f"kept {_count(edited, 'note')} {since} since the import"
+        if both:
+            if edited == 1 or both == edited:
+                line += ", followed by its" if edited == 1 else ", each followed by its"
+            else:
+                line += f"; {both} of them followed by {'its' if both == 1 else 'their'}"
+            line += " text from before the import"
+        if unknown:
+            line += " (an undo record from an older paperview does not say what the import wrote)"
+        return [line]
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not a text")
+    return value
+
+
+def _marks(targets: Iterable[Target], marked: Mapping[str, str]) -> tuple[Marked, ...]:
+    """Each paper with the time of its mark, for the papers that have it."""
+    return tuple((paper, marked[paper]) for paper in _ids(targets) if paper in marked)
+
+
+def _still(marks: Iterable[Marked], marked: Mapping[str, str]) -> tuple[list[str], int]:
+    """The papers whose mark is still the import's (or, not recorded, any), and how many
+    have a mark made again since."""
+    ids = [paper for paper, at in marks if paper in marked and at in (None, marked[paper])]
+    again = sum(1 for paper, at in marks if paper in marked and at not in (None, marked[paper]))
+    return ids, again
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def save_undo(undo: ImportUndo, data_dir: Path) -> Path:
