@@ -34,6 +34,7 @@ def test_stats_on_the_bundled_corpus(capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     assert "files read:        4" in out and "entries read:      441" in out
     assert "unique papers:     414" in out and "duplicates merged: 27" in out
+    assert "problems:          1  (0 error(s), 1 warning(s))" in out
     assert "003_5113829faee3821d.txt:277: warning: entry has no metadata block" in out
 
 
@@ -47,8 +48,11 @@ def test_stats_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "entries",
         "papers",
         "duplicates_merged",
+        "errors",
+        "warnings",
         "problems",
     }
+    assert (data["errors"], data["warnings"]) == (0, 1)
     assert (data["files_read"], data["entries"], data["papers"], data["duplicates_merged"]) == (
         4,
         441,
@@ -274,6 +278,38 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["papers"] == 414
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["search", "sparse experts"],
+        ["export", "--query", "sparse", "--format", "json", "-o", "-"],
+    ],
+    ids=["list", "list-json", "search", "export"],
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    command: list[str], tmp_path: Path
+) -> None:
+    # ``paperview list | head -1``: far more output than a pipe holds, read up to its first
+    # line, then the pipe is closed. Every command stops alike: status 0, nothing on stderr.
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 3000)
+    with (tmp_path / "stderr").open("w+", encoding="utf-8") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tui", *command, str(path), "--no-cache"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        process.stdout.close()
+        assert process.wait(timeout=60) == 0
+        err.seek(0)
+        assert err.read() == ""
+    assert first.strip()
 
 
 @pytest.mark.parametrize("command", sorted(discover()))

@@ -72,3 +72,21 @@ async def test_loading_a_big_file_reports_progress_and_then_writes_the_cache(
     percents = [int(a.rsplit(" ", 1)[1][:-1]) for a in seen if a.endswith("%")]
     assert len(percents) > 10 and percents == sorted(percents) and percents[-1] == 100
     assert len(list(cache.glob("*.pvcache"))) == 1
+
+
+async def test_the_status_line_and_problems_view_count_the_problems_left_out(
+    tmp_path: Path,
+) -> None:
+    """Past the listing's cap, the problems still count: 1,200 bad lines are 1,200."""
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 2)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("{not json\n" * 1200)
+    app = make_app(path, data_dir=tmp_path / "data")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        status = str(screen.query_one("#status-problems").render())
+        assert "1,200 problems" in status
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        title = str(app.screen.query_one("#problems-title").render())
+        assert title.endswith(": 1,200 errors")

@@ -75,6 +75,34 @@ def test_stats_counts_have_thousands_separators(
     assert f"      1,200 entries  (jsonl)  {path}" in out
 
 
+def test_stats_counts_the_problems_left_out_of_the_listing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,200 bad lines, then 300 records with impossible dates: the first 1,000 problems are
+    # listed, the other 200 errors and the 300 warnings are summed up, and counted in.
+    monkeypatch.setenv("PAPERVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_snapshot(tmp_path / "arxiv.jsonl", 700)  # over a megabyte: cached
+    dated = [
+        {"id": f"2402.{n:05d}", "title": f"Dated {n}", "update_date": "2024-13-01"}
+        for n in range(300)
+    ]
+    with path.open("a", encoding="utf-8") as file:
+        file.write("{not json\n" * 1200)
+        file.writelines(json.dumps(record) + "\n" for record in dated)
+    for stage in ("read+parse", "cache load"):
+        code, out, err = run(capsys, "stats", "--timings", str(path))
+        assert code == 0 and f"{stage}  {path}" in err
+        assert "problems:          1,500  (1,200 error(s), 300 warning(s))" in out
+        assert "error: 200 more error(s) not listed, from this line on" in out
+        assert "warning: 300 more warning(s) not listed" in out
+        code, out, _ = run(capsys, "stats", "--json", str(path))
+        data = json.loads(out)
+        assert (data["errors"], data["warnings"], len(data["problems"])) == (1200, 300, 1002)
+    assert len(list((tmp_path / "cache").glob("*.pvcache"))) == 1
+    code, _, err = run(capsys, "list", "--limit", "1", str(path))
+    assert code == 0 and "paperview: 300 warning(s) while reading" in err
+
+
 def test_the_answer_is_out_before_the_cache_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,7 +2,8 @@
 
 ``paperview [PATH ...]`` opens the interactive reader; ``paperview COMMAND ...`` runs one of
 the commands in :mod:`tui.cli.commands` (each module there is one command). Exit status:
-0 success, 1 failure (an input unreadable, nothing found), 2 usage error.
+0 success, 1 failure (an input unreadable, nothing found), 2 usage error. A reader that
+stops reading early (``paperview list | head -1``) ends the command quietly, with status 0.
 
 Start-up is kept light: the command modules import the data layer (pydantic, the search)
 only inside their functions, and only the command being run gets its options, so
@@ -24,7 +25,7 @@ from types import ModuleType
 
 from .. import __version__
 from . import commands as commands_package
-from .common import EXIT_FAILURE, EXIT_USAGE, CommandError, error, finish
+from .common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, error, finish, reader_gone
 
 DEFAULT_COMMAND = "open"
 
@@ -94,19 +95,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if reader:
         gc.disable()
     finish(write=False)  # nothing an earlier, crashed command left (tests run many)
+    code = EXIT_OK
     try:
-        code: int = args.run(args)
-    except CommandError as failure:
-        error(str(failure))
-        code = failure.code
+        try:
+            code = args.run(args)
+        except CommandError as failure:
+            code = failure.code
+            error(str(failure))
+        sys.stdout.flush()  # a reader gone is noticed here, not by the flush at exit
     except KeyboardInterrupt:
         finish(write=False)
         return 130
-    except BrokenPipeError:
-        # The reader of our output went away (``paperview list | head``): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = EXIT_FAILURE
+    except BrokenPipeError:  # the reader went away (``paperview list | head -1``)
+        reader_gone(sys.stdout)
     finally:
         if reader:
             gc.enable()
@@ -114,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         finish()  # the caches put off until the answer was out, then the timings
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # standard error's reader went away (``2>&1 | head``)
+        reader_gone(sys.stderr)
     return code
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -120,25 +121,22 @@ def add_timings_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def timings(args: argparse.Namespace) -> Timings | None:
-    """A collector of stage timings when ``--timings`` was given."""
+    """A collector of stage timings when ``--timings`` was given, printed to stderr by
+    :func:`finish` once it has written the caches (so that writing them is among the
+    stages), even when the command stopped early (its reader went away)."""
     if not getattr(args, "timings", False):
         return None
     from ..data.timings import Timings
 
-    return Timings()
+    collected = Timings()
+    _TIMINGS.append(collected)
+    return collected
 
 
 _UNWRITTEN: list[CorpusCache] = []
 """Caches :func:`load` put off writing until the command has answered."""
 _TIMINGS: list[Timings] = []
 """Stage timings to print once those caches are written."""
-
-
-def report_timings(collected: Timings | None) -> None:
-    """Print the stage timings to stderr, if any were collected, once :func:`finish` has
-    written the caches (so that writing them is among the stages)."""
-    if collected is not None:
-        _TIMINGS.append(collected)
 
 
 SAVING_NOTICE_FROM = 100_000
@@ -238,6 +236,7 @@ def load(
     from ..data.cache import CorpusCache
     from ..data.corpus import load_corpus
     from ..data.models import Severity
+    from ..data.snapshot import problem_count
     from ..data.text import escaped
 
     options = read_options(args)
@@ -246,14 +245,12 @@ def load(
     if cache is not None:
         _UNWRITTEN.append(cache)
     if report:
-        warnings = 0
         for problem in corpus.problems:
             if problem.severity is Severity.ERROR:
                 error(escaped(str(problem)))
-            else:
-                warnings += 1
+        warnings = problem_count(p for p in corpus.problems if p.severity is not Severity.ERROR)
         if warnings:
-            error(f"{warnings} warning(s) while reading; 'paperview stats' lists them")
+            error(f"{warnings:,} warning(s) while reading; 'paperview stats' lists them")
     return corpus
 
 
@@ -282,7 +279,27 @@ def error(message: str, stream: TextIO | None = None) -> None:
     from ..data.text import escaped
 
     lines = "\n".join(escaped(line) for line in message.split("\n"))
-    (stream or sys.stderr).write(f"paperview: {lines}\n")
+    out = stream or sys.stderr
+    try:
+        out.write(f"paperview: {lines}\n")
+    except BrokenPipeError:  # nobody reads them (``2>&1 | head -1``): the command goes on
+        reader_gone(out)
+
+
+def reader_gone(stream: TextIO) -> None:
+    """The reader of ``stream`` went away (``paperview list | head -1``): what is left to
+    write there goes to the null device, so that nothing fails again (not even the flush at
+    exit) and no "Broken pipe" is printed.
+
+    ``paperview`` then ends with the status it had, 0 if it was answering: the reader had
+    what it wanted, and a ``set -o pipefail`` script (or a ``search``, whose 1 means "no
+    match") must not take the early close for a failure."""
+    with contextlib.suppress(OSError, ValueError):  # no file behind the stream (tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
 
 
 def _takes_unicode(stream: TextIO) -> bool:

@@ -30,7 +30,7 @@ How a record becomes a paper (documented for users in ``docs/big-corpora.md``):
 A bad record (not JSON, not an object, no title) is a :class:`~tui.data.models.Problem`
 with the file and line, and is skipped; everything else loads. After
 :data:`MAX_PROBLEMS` problems in one file the rest are counted: one summary problem for the
-errors left out, one for the warnings.
+errors left out, one for the warnings (:func:`problem_count` counts them in).
 """
 
 from __future__ import annotations
@@ -670,6 +670,23 @@ class _Problems:
             reason = f"{self.dropped_warnings:,} more warning(s) not listed"
             self.items.append(Problem(file=self.file, reason=reason, severity=Severity.WARNING))
         return self.items
+
+
+_LEFT_OUT = re.compile(r"([\d,]+) more (error|warning)\(s\) not listed(?:, from this line on)?")
+"""The reason of a summary :meth:`_Problems.done` makes (kept in the cache as it is)."""
+
+
+def problem_count(problems: Iterable[Problem]) -> int:
+    """How many problems ``problems`` stand for: one each, but a summary of those left out
+    after :data:`MAX_PROBLEMS` in a file for as many as it says."""
+    count = 0
+    for problem in problems:
+        found = _LEFT_OUT.fullmatch(problem.reason)
+        if found is not None and found[2] == problem.severity.value:
+            count += int(found[1].replace(",", ""))
+        else:
+            count += 1
+    return count
 
 
 class LineReader:

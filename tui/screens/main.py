@@ -353,6 +353,8 @@ class MainScreen(Screen[None]):
         self._read: frozenset[str] = frozenset()
         self._keep_row: int | None = None
         self.corpus: Corpus | None = None
+        self._corpus_problems = 0
+        """How many problems reading the corpus met (those left out of a long list too)."""
         """The loaded corpus (None while loading)."""
         self.index: SearchIndex | None = None
         """The search index (None until built)."""
@@ -536,6 +538,7 @@ class MainScreen(Screen[None]):
     @on(CorpusRead)
     def _corpus_read(self, message: CorpusRead) -> None:
         self.corpus = corpus = message.corpus
+        self._corpus_problems = _problem_count(corpus)
         self.activity = f"indexing {len(corpus.papers):,} papers" if corpus.papers else ""
         self.paper_list.show(corpus.papers, range(len(corpus.papers)), placeholder=self._empty())
         self._show_status()
@@ -1266,8 +1269,7 @@ class MainScreen(Screen[None]):
                 order=order_words(self.sort, self.reverse, query=self.search_text),
                 activity=activity,
                 error=(result.error or "") if result is not None else "",
-                problems=(len(self.corpus.problems) if self.corpus is not None else 0)
-                + len(self.library_warnings),
+                problems=self._corpus_problems + len(self.library_warnings),
                 filters=self._filter_words(),
                 unsaved=self.unsaved,
                 save_key=getattr(self.app, "keymap_overrides", {}).get("library-save", "ctrl+s"),
@@ -1412,6 +1414,12 @@ def _explained(
         match = index.explain(query, position, library=library)
         found[position] = match.spans if match is not None else {}
     return found
+
+
+def _problem_count(corpus: Corpus) -> int:
+    from ..data.snapshot import problem_count  # loaded with the corpus, not at start-up
+
+    return problem_count(corpus.problems)
 
 
 def _size(path: Path) -> int:

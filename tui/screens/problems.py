@@ -37,11 +37,14 @@ class ProblemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """A title, the problems, and how to close."""
+        from ..data.snapshot import problem_count  # those left out of a long list too
+
         errors = [p for p in self.problems if p.severity.value == "error"]
         warnings = [p for p in self.problems if p.severity.value != "error"]
+        title = _title(problem_count(errors), problem_count(warnings))
         yield KeyBar()
         with Vertical(id="problems-dialog"):
-            yield Static(Content(_title(len(errors), len(warnings))), id="problems-title")
+            yield Static(Content(title), id="problems-title")
             with VerticalScroll(id="problems-list"):
                 yield Static(_lines([*errors, *warnings]), id="problems-lines")
             yield Static(Content("escape to close"), id="problems-hint")

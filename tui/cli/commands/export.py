@@ -143,7 +143,9 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is not None:
-        buffer.write(data)
+        rest = memoryview(data)
+        while rest:  # a pipe whose reader went away takes part of it (then fails)
+            rest = rest[buffer.write(rest) :]
         buffer.flush()
     else:  # a text-only stream (some test harnesses)
         sys.stdout.write(data.decode("utf-8"))

@@ -22,7 +22,6 @@ from ..common import (
     add_timings_argument,
     load,
     paper_json,
-    report_timings,
     status,
     timings,
     write_json,
@@ -92,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         write_lines(result_row(paper, match) for paper, match in matches)
-    report_timings(collected)
     if not result.total:
         return EXIT_FAILURE
     return status(corpus)

@@ -10,7 +10,6 @@ from ..common import (
     add_json_argument,
     add_timings_argument,
     load,
-    report_timings,
     status,
     timings,
     write_json,
@@ -40,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
         write_json(stats_json(corpus))
     else:
         write_lines(stats_lines(corpus))
-    report_timings(collected)
     return status(corpus)
 
 
@@ -52,14 +50,27 @@ def stats_json(corpus: Corpus) -> dict[str, object]:
         "entries": corpus.entries_read,
         "papers": len(corpus.papers),
         "duplicates_merged": corpus.duplicates_merged,
+        **problem_counts(corpus),
         "problems": [problem.model_dump(mode="json") for problem in corpus.problems],
     }
+
+
+def problem_counts(corpus: Corpus) -> dict[str, int]:
+    """``errors`` and ``warnings``: how many there were, those left out of ``problems`` (after
+    :data:`~tui.data.snapshot.MAX_PROBLEMS` in a file) included."""
+    from ...data.models import Severity
+    from ...data.snapshot import problem_count
+
+    errors = problem_count(p for p in corpus.problems if p.severity is Severity.ERROR)
+    warnings = problem_count(p for p in corpus.problems if p.severity is not Severity.ERROR)
+    return {"errors": errors, "warnings": warnings}
 
 
 def stats_lines(corpus: Corpus) -> list[str]:
     """The statistics as plain text lines (file names escaped)."""
     from ...data.text import escaped
 
+    errors, warnings = problem_counts(corpus).values()
     lines = [f"files read:        {len(corpus.files):,}"]
     for report in corpus.files:
         layout = report.layout or "unread"
@@ -68,7 +79,7 @@ def stats_lines(corpus: Corpus) -> list[str]:
         f"entries read:      {corpus.entries_read:,}",
         f"unique papers:     {len(corpus.papers):,}",
         f"duplicates merged: {corpus.duplicates_merged:,}",
-        f"problems:          {len(corpus.problems):,}",
+        f"problems:          {errors + warnings:,}  ({errors:,} error(s), {warnings:,} warning(s))",
     ]
     lines += [f"  {escaped(str(problem))}" for problem in corpus.problems]
     return lines
