@@ -353,9 +353,9 @@ class MainScreen(Screen[None]):
         self._read: frozenset[str] = frozenset()
         self._keep_row: int | None = None
         self.corpus: Corpus | None = None
+        """The loaded corpus (None while loading)."""
         self._corpus_problems = 0
         """How many problems reading the corpus met (those left out of a long list too)."""
-        """The loaded corpus (None while loading)."""
         self.index: SearchIndex | None = None
         """The search index (None until built)."""
         self.result: SearchResult | None = None
