@@ -154,6 +154,24 @@ def test_the_bookmark_order_survives_a_move(
             )
 
 
+def test_an_export_bigger_than_max_size_imports(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    """The file to import is read piece by piece, whatever its size: ``--max-size`` (here
+    below the export's size) limits the corpus files only."""
+    for title in TITLES:
+        assert run(capsys, "bookmark", "add", title, str(corpus))[0] == 0
+    exported = tmp_path / "all.json"
+    assert run(capsys, "export", "-o", str(exported), str(corpus))[0] == 0
+    assert corpus.stat().st_size < 3000 < exported.stat().st_size
+    limit = ["--max-size", str(3000 / 2**20)]
+    other = ["--data-dir", str(tmp_path / "other"), "--corpus", str(corpus)]
+    code, out, err = run(capsys, "import", str(exported), *limit, *other)
+    assert (code, err, out.splitlines()[0]) == (0, "", "bookmarked 4 papers")
+    err = run(capsys, "import", str(exported), "--max-size", "0.0001", *other)[2]
+    assert err.startswith(f"paperview: {corpus}: ") and err.endswith("with --max-size)\n")
+
+
 def test_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run(capsys, "import")[0] == 2
     assert run(capsys, "import", str(tmp_path / "x.md"), "--undo")[0] == 2

@@ -3,6 +3,7 @@ files that cannot be imported (one-line errors naming the file and, where known,
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from datetime import datetime, timezone
@@ -238,8 +239,6 @@ def test_unreadable_inputs_are_refused_with_a_reason(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\x00\x00")
     latin = tmp_path / "l.md"
     latin.write_bytes(b"- [ ] caf\xe9\n")
-    big = tmp_path / "big.md"
-    big.write_text("- [ ] x\n" * 10, encoding="utf-8")
     cases = [
         (binary, "binary file"),
         (latin, "not valid utf-8"),
@@ -249,8 +248,6 @@ def test_unreadable_inputs_are_refused_with_a_reason(tmp_path: Path) -> None:
     for path, message in cases:
         with pytest.raises(ImportFileError, match=message):
             read_import(path)
-    with pytest.raises(ImportFileError, match=r"over the 0.0 MB limit$"):
-        read_import(big, max_size=40)
     with pytest.raises(ImportFileError, match=r"l.md:1: not valid utf-8 .*offset 9\)$"):
         read_import(latin)
 
@@ -269,3 +266,88 @@ def test_a_bom_and_crlf_markdown_file_reads_like_the_plain_one(tmp_path: Path) -
     plain.write_text(text, encoding="utf-8")
     bom.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert read_import(bom).entries == read_import(plain).entries
+
+
+# --- reading piece by piece ----------------------------------------------------------------------
+
+
+def json_export() -> str:
+    """A JSON export with multi-byte characters, a note of two lines, tags and lists."""
+    records = []
+    notes = [("Über naïve 日本 🎉", "line one\nline two"), ("Plain", ""), ("Third", "x")]
+    for title, note in notes:
+        item = paper(title)
+        mark = Annotation(item.id, title, "b", None, ("t1", "ü"), note, ("L2", "L1"))
+        records.append(ExportRecord(item.id, title, item, mark))
+    order = (("L1", tuple(r.id for r in records)), ("L2", tuple(r.id for r in records[::-1])))
+    document = ExportDocument(Scope.BOOKMARKS, tuple(records), NOW, None, order)
+    return render(document, Format.JSON).replace('"id": "' + records[1].id, '"id": 7, "x": "')
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize("form", ["json", "json crlf bom gzip", "markdown crlf"])
+def test_a_file_read_in_small_pieces_reads_as_whole(
+    tmp_path: Path, chunk_size: int, form: str
+) -> None:
+    text = json_export() if form.startswith("json") else export(rec("A"), rec("B *c*", note="n"))
+    data = text.replace("\n", "\r\n").encode("utf-8") if "crlf" in form else text.encode("utf-8")
+    data = b"\xef\xbb\xbf" + data if "bom" in form else data
+    path = tmp_path / "in.json"
+    path.write_bytes(gzip.compress(data) if "gzip" in form else data)
+    whole = read_import(path)  # one piece
+    assert read_import(path, chunk_size=chunk_size) == whole
+    if form.startswith("json"):
+        assert [entry.title for entry in whole.entries] == ["Über naïve 日本 🎉", "Third"]
+        first = whole.entries[0]
+        assert first.note == "line one\nline two" and first.tags == ("t1", "ü")
+        assert whole.problems == ("papers[1]: id: Input should be a valid string; skipped",)
+        assert list(whole.list_order) == ["l1", "l2"]
+    else:
+        assert [entry.title for entry in whole.entries] == ["A", "B *c*"]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 4, 2**20])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'{\r\n"format": "paperview-export",\r\n"version": 1,\r\n"papers": [\r\n'
+            b'{"id": "a"} {"id": "b"}]}',
+            ":5: not valid JSON: Expecting ',' delimiter",
+        ),
+        (b'{"format": "paperview-export", "version": 12, "papers": []}', "export version 12;"),
+        (b'{"format": "paperview-export", "version": 1, "papers": [{"id": "ab', "Unterminated"),
+        (b'{"format": "paperview-export", "version": 1, "papers": []} {}', ":1: not valid JSON"),
+        (b'{"format": "paperview-export", "version": 1}', '"papers" is missing'),
+        (b'{"format": "other", "papers": [not json at all', "not a paperview export"),
+        (b"- [ ] a\n- [ ] b\n- [ ] caf\xe9\n", ":3: not valid utf-8 (byte 0xE9 at offset 25)"),
+        (b"- [ ] a\n" + b"x" * 90 + b"\0", "binary file (NUL byte at offset 98)"),
+    ],
+)
+def test_what_stops_an_import_is_found_whatever_the_pieces(
+    tmp_path: Path, chunk_size: int, content: bytes, message: str
+) -> None:
+    path = tmp_path / "in.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as failure:
+        read_import(path, chunk_size=chunk_size)
+    assert message in str(failure.value)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 4, 2**20])
+def test_a_number_cut_between_pieces_is_read_whole(tmp_path: Path, chunk_size: int) -> None:
+    path = tmp_path / "in.json"
+    path.write_text('{"format": "paperview-export", "version": 1, "papers": [1.5e3, 2]}')
+    imported = read_import(path, chunk_size=chunk_size)
+    assert [problem.split(":")[0] for problem in imported.problems] == ["papers[0]", "papers[1]"]
+
+
+def test_damaged_gzip_files_are_refused(tmp_path: Path) -> None:
+    data = gzip.compress(json_export().encode("utf-8"))
+    cut, damaged = tmp_path / "cut.json.gz", tmp_path / "damaged.json.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    damaged.write_bytes(data[:20] + bytes(64) + data[84:])
+    with pytest.raises(ImportFileError, match=r"cut.json.gz: gzip file is cut short; not read$"):
+        read_import(cut)
+    with pytest.raises(ImportFileError, match=r"damaged.json.gz: damaged gzip file \("):
+        read_import(damaged)

@@ -45,6 +45,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_corpus_arguments(parser, paths_as_option=True)
     add_data_dir_argument(parser)
+    parser.epilog = (
+        "FILE (plain or gzip) is read piece by piece, whatever its size; the reading options "
+        "are for the --corpus files. Rules: docs/export.md."
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,7 +18,9 @@ versions only add fields) and refuse a newer ``version``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import count
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -91,21 +93,56 @@ class _ListOrder(BaseModel):
     ids: list[str]
 
 
-def read_json(text: str, file: str) -> ImportDocument:
-    """A paperview JSON export: its entries, problems with single entries, list order.
+def read_json(source: str | Iterable[str], file: str) -> ImportDocument:
+    """A paperview JSON export (its text, or the text in pieces): its entries, problems with
+    single entries, list order.
 
-    Raises :class:`ImportFileError` when the text is not JSON, not a paperview export, or
-    from a newer version of the format.
+    The papers are read one at a time, so only what the import needs of each is kept (not
+    the paper record, with its abstract): memory grows with the number of papers, not with
+    the size of the file. Raises :class:`ImportFileError` when the text is not JSON, not a
+    paperview export (said as soon as its ``format`` is read), or from a newer version of
+    the format.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as failure:
-        raise ImportFileError(file, f"not valid JSON: {failure.msg}", failure.lineno) from None
-    except RecursionError:
-        raise ImportFileError(file, "not valid JSON: nested too deeply") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+    text = _Text([source] if isinstance(source, str) else source, file)
+    header: dict[str, object] = {}
+    entries: list[ImportEntry] = []
+    problems: list[str] = []
+    text.expect("{", "Expecting value")
+    if text.next() == "}":
+        text.pos += 1
+    else:
+        while True:
+            if text.next() != '"':
+                raise text.error("Expecting property name enclosed in double quotes")
+            key = text.value()
+            text.expect(":", "Expecting ':' delimiter")
+            if key == "papers" and text.next() == "[":
+                entries, problems = _papers(text)  # a repeated key: the last one counts
+                header[key] = []
+            else:
+                header[str(key)] = text.value()
+                _check_header(header, file, str(key))
+            if text.next() == "}":
+                text.pos += 1
+                break
+            text.expect(",", "Expecting ',' delimiter")
+    if text.next():
+        raise text.error("Extra data")
+    _check_header(header, file)
+    if not isinstance(header.get("papers"), list):
+        raise ImportFileError(file, '"papers" is missing or not a list')
+    order = _list_order(header.get("lists", []), problems)
+    return ImportDocument(file, "json", tuple(entries), tuple(problems), order)
+
+
+def _check_header(header: dict[str, object], file: str, key: str | None = None) -> None:
+    """Refuse a file that is not an export, or is from a newer version: once its ``format``
+    (then its ``version``) is read, or at its end (``key`` None) if it has none."""
+    if key in (None, "format") and header.get("format") != FORMAT_NAME:
         raise ImportFileError(file, f'not a paperview export (no "format": "{FORMAT_NAME}")')
-    version = data.get("version")
+    if key is not None and (key != "version" or "format" not in header):
+        return
+    version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ImportFileError(file, f"unknown export version {version!r}")
     if version > FORMAT_VERSION:
@@ -114,34 +151,123 @@ def read_json(text: str, file: str) -> ImportDocument:
             f"written by a newer paperview (export version {version}; this one reads up to "
             f"{FORMAT_VERSION})",
         )
-    papers = data.get("papers")
-    if not isinstance(papers, list):
-        raise ImportFileError(file, '"papers" is missing or not a list')
+
+
+def _papers(text: _Text) -> tuple[list[ImportEntry], list[str]]:
+    """The entries of the ``"papers"`` array, read one at a time."""
     entries: list[ImportEntry] = []
     problems: list[str] = []
-    for index, raw in enumerate(papers):
-        where = f"papers[{index}]"
-        try:
-            entry = _Entry.model_validate(raw)
-        except ValidationError as failure:
-            first = failure.errors()[0]
-            location = ".".join(str(part) for part in first["loc"])
-            problems.append(f"{where}: {location or 'entry'}: {first['msg']}; skipped")
-            continue
-        entries.append(
-            ImportEntry(
-                where=where,
-                id=entry.id.strip().lower(),
-                title=entry.title,
-                read=entry.read,
-                note=entry.note if entry.note.strip() else None,
-                bookmarked=entry.bookmarked,
-                tags=_checked(entry.tags, tag_name, where, "tag", problems),
-                lists=_checked(entry.lists, list_name, where, "list", problems),
-            )
-        )
-    order = _list_order(data.get("lists", []), problems)
-    return ImportDocument(file, "json", tuple(entries), tuple(problems), order)
+    text.expect("[", "Expecting value")
+    if text.next() == "]":
+        text.pos += 1
+        return entries, problems
+    for index in count():
+        entry = _entry(text.value(), f"papers[{index}]", problems)
+        if entry is not None:
+            entries.append(entry)
+        if text.next() == "]":
+            break
+        text.expect(",", "Expecting ',' delimiter")
+    text.pos += 1
+    return entries, problems
+
+
+def _entry(raw: object, where: str, problems: list[str]) -> ImportEntry | None:
+    try:
+        entry = _Entry.model_validate(raw)
+    except ValidationError as failure:
+        first = failure.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        problems.append(f"{where}: {location or 'entry'}: {first['msg']}; skipped")
+        return None
+    return ImportEntry(
+        where=where,
+        id=entry.id.strip().lower(),
+        title=entry.title,
+        read=entry.read,
+        note=entry.note if entry.note.strip() else None,
+        bookmarked=entry.bookmarked,
+        tags=_checked(entry.tags, tag_name, where, "tag", problems),
+        lists=_checked(entry.lists, list_name, where, "list", problems),
+    )
+
+
+_NOT_SPACE = re.compile(r"[^ \t\n\r]")
+_DECODER = json.JSONDecoder()
+_MARGIN = 9
+"""A value ending this close to the end of the text read may go on (``1`` of ``1.5``,
+``Infinit``): the text is read on first."""
+
+
+class _Text:
+    """JSON text read piece by piece: the part read and not yet parsed, and a position."""
+
+    def __init__(self, pieces: Iterable[str], file: str) -> None:
+        self.pieces = iter(pieces)
+        self.file = file
+        self.text = ""
+        self.pos = 0
+        self.line = 1  # the line ``text`` starts on
+        self.ended = False
+
+    def read_on(self, least: int = 1) -> bool:
+        """Drop what was parsed and read at least ``least`` more characters (fewer at the
+        end); whether anything was read."""
+        self.line += self.text.count("\n", 0, self.pos)
+        parts = [self.text[self.pos :]]
+        self.pos = 0
+        got = 0
+        while got < least and not self.ended:
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.ended = True
+            else:
+                parts.append(piece)
+                got += len(piece)
+        self.text = "".join(parts)
+        return got > 0
+
+    def next(self) -> str:
+        """The next character that is not whitespace, left unparsed; "" at the end."""
+        while True:
+            found = _NOT_SPACE.search(self.text, self.pos)
+            if found:
+                self.pos = found.start()
+                return self.text[self.pos]
+            self.pos = len(self.text)
+            if not self.read_on():
+                return ""
+
+    def expect(self, char: str, message: str) -> None:
+        """Parse ``char`` (after any whitespace), else fail with json's ``message``."""
+        if self.next() != char:
+            raise self.error(message)
+        self.pos += 1
+
+    def value(self) -> object:
+        """Parse the next JSON value, reading on as needed."""
+        self.next()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as failure:
+                cut = failure.msg.startswith("Unterminated string")
+                if self.ended or not (cut or failure.pos >= len(self.text) - _MARGIN):
+                    line = self.line + failure.lineno - 1
+                    reason = f"not valid JSON: {failure.msg}"
+                    raise ImportFileError(self.file, reason, line) from None
+            except RecursionError:
+                raise ImportFileError(self.file, "not valid JSON: nested too deeply") from None
+            else:
+                if self.ended or end < len(self.text) - _MARGIN:
+                    self.pos = end
+                    return value
+            self.read_on(max(1, len(self.text) - self.pos))  # doubling: never quadratic
+
+    def error(self, message: str) -> ImportFileError:
+        """Invalid JSON at the position."""
+        line = self.line + self.text.count("\n", 0, self.pos)
+        return ImportFileError(self.file, f"not valid JSON: {message}", line)
 
 
 def _list_order(raw: object, problems: list[str]) -> dict[str, tuple[str, ...]]:

@@ -21,6 +21,7 @@ break) is dropped, so an exported file reads back to the words it renders to.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..library import InvalidChange, list_name, tag_name
@@ -58,43 +59,67 @@ class _Item:
     rest: list[str] = field(default_factory=list)
 
 
-def read_markdown(text: str) -> tuple[tuple[ImportEntry, ...], tuple[str, ...]]:
-    """The entries of a Markdown reading list, and problems with single entries.
+def read_markdown(source: str | Iterable[str]) -> tuple[tuple[ImportEntry, ...], tuple[str, ...]]:
+    """The entries of a Markdown reading list (its text, or its lines), and problems with
+    single entries. Each item is made an entry as soon as it ends, so only the entries are
+    kept, not the file's lines.
 
-    Lines are split on ``\\n``, ``\\r\\n`` and ``\\r`` only (never on the other characters
-    ``str.splitlines`` treats as line breaks).
+    Text is split into lines on ``\\n``, ``\\r\\n`` and ``\\r`` only (never on the other
+    characters ``str.splitlines`` treats as line breaks).
     """
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = re.split(r"\r\n|\r|\n", source) if isinstance(source, str) else source
     problems: list[str] = []
-    heading: tuple[int, str] | None = None
-    items: list[_Item] = []
-    current: _Item | None = None
-    blank_seen = False
-    for number, line in enumerate(lines, start=1):
-        item = _ITEM.match(line)
-        if item:
-            current = _Item(number, item.group(1) != " ", item.group(2) or "")
-            items.append(current)
-            blank_seen = False
-            continue
-        head = _HEADING.match(line) if not line.startswith((" ", "\t")) else None
-        if head:
-            if heading is None and len(head.group(1)) == 1 and not items:
-                heading = (number, head.group(2) or "")
-            current = None
-            continue
-        if current is None:
-            continue
-        if not line.strip():
-            blank_seen = True
-            current.rest.append("")
-        elif line.startswith((" ", "\t")) or not blank_seen:
-            current.rest.append(line)
-        else:
-            current = None  # text outside any item
-    bookmarked, lists = _kind(heading, problems)
-    entries = tuple(_entry(item, bookmarked, lists, problems) for item in items)
-    return entries, tuple(problems)
+    scan = _Scan()
+    entries: list[ImportEntry] = []
+    kind: tuple[bool, tuple[str, ...]] | None = None
+    for item in scan.items(lines):
+        if kind is None:  # the heading comes before the first item, or not at all
+            kind = _kind(scan.heading, problems)
+        entries.append(_entry(item, *kind, problems))
+    if kind is None:
+        _kind(scan.heading, problems)
+    return tuple(entries), tuple(problems)
+
+
+class _Scan:
+    """The task-list items of a file's lines, and its heading: the first level-1 heading
+    before any item, as (line number, text)."""
+
+    def __init__(self) -> None:
+        self.heading: tuple[int, str] | None = None
+
+    def items(self, lines: Iterable[str]) -> Iterator[_Item]:
+        """Each item once it has ended."""
+        current: _Item | None = None
+        started = False
+        blank_seen = False
+        for number, line in enumerate(lines, start=1):
+            item = _ITEM.match(line)
+            if item:
+                if current is not None:
+                    yield current
+                current = _Item(number, item.group(1) != " ", item.group(2) or "")
+                started = True
+                blank_seen = False
+                continue
+            head = _HEADING.match(line) if not line.startswith((" ", "\t")) else None
+            if head:
+                if self.heading is None and len(head.group(1)) == 1 and not started:
+                    self.heading = (number, head.group(2) or "")
+            elif current is None:
+                continue
+            elif not line.strip():
+                blank_seen = True
+                current.rest.append("")
+                continue
+            elif line.startswith((" ", "\t")) or not blank_seen:
+                current.rest.append(line)
+                continue
+            if current is not None:  # a heading, or text outside any item, ends it
+                yield current
+                current = None
+        if current is not None:
+            yield current
 
 
 def _kind(heading: tuple[int, str] | None, problems: list[str]) -> tuple[bool, tuple[str, ...]]:

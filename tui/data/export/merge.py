@@ -24,10 +24,11 @@ from typing import Any
 
 from ..atomic import write_atomic
 from ..library import LibraryStore, LibraryView, Queries, Target
+from ..lookup import PapersById
 from ..models import Paper
 from ..text import fold, paper_id
 from .markdown import note_lines
-from .records import ImportDocument, ImportEntry, by_id
+from .records import ImportDocument, ImportEntry
 
 UNDO_FILENAME = "last-import.json"
 
@@ -36,8 +37,8 @@ UNDO_FILENAME = "last-import.json"
 class ImportPlan:
     """What importing a file would change, and what could not be matched.
 
-    Every change names papers as targets (the corpus ``Paper`` when there is one, so its
-    title is remembered, else the bare id).
+    Every change names papers as targets (a :class:`Named` id and title when the corpus has
+    the paper, so its title is remembered, else the bare id).
     """
 
     file: str
@@ -106,10 +107,20 @@ def _papers(items: Sequence[object]) -> str:
     return "1 paper" if len(items) == 1 else f"{len(items)} papers"
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A corpus paper as a change names it: its id and title (building the whole paper from
+    a big corpus's table reads its abstract from disk, about 60 µs a paper)."""
+
+    id: str
+    title: str
+
+
 def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Queries) -> ImportPlan:
     """Match the document's entries and work out what importing it would change."""
     library = library.view()  # one consistent snapshot
-    corpus = by_id(papers)
+    corpus = PapersById(papers)
+    titles: Sequence[str] | None = getattr(papers, "titles", None)  # a table's column
     known = library.annotated_ids()
     seen: dict[str, str] = {}
     unmatched: list[str] = []
@@ -125,8 +136,19 @@ def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Quer
             seen[found] = entry.where
             matches.append((entry, found))
 
+    named: dict[str, Target] = {}
+
     def target(paper: str) -> Target:
-        return corpus.get(paper, paper)
+        found = named.get(paper)
+        if found is None:
+            position = corpus.positions.get(paper)
+            if position is None:
+                found = paper
+            else:
+                title = titles[position] if titles is not None else papers[position].title
+                found = Named(paper, title)
+            named[paper] = found
+        return found
 
     bookmark, mark_read, mark_unread = [], [], []
     tags: dict[str, tuple[str, list[Target]]] = {}
