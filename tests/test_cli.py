@@ -406,6 +406,65 @@ def test_a_mistyped_command_is_refused_not_opened_as_files(
     assert "did you mean" not in capsys.readouterr().err
 
 
+def test_options_may_come_after_and_between_the_paths(
+    tmp_path: Path, write_corpus: WriteCorpus, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Options, paths and other arguments in any order, in every command that takes paths
+    (argparse alone took the second path for an unrecognised argument)."""
+    a = str(write_corpus("a.txt", page([Item("First paper", ABSTRACT)])))
+    b = str(write_corpus("b.txt", page([Item("Second paper", ABSTRACT)])))
+    data = ["--data-dir", str(tmp_path / "library")]
+
+    def titles(out: str) -> list[str]:
+        found = json.loads(out)
+        papers = found["papers"] if isinstance(found, dict) else found
+        return [paper["title"] for paper in papers]
+
+    code, out, _ = run(capsys, "stats", a, "--json", b)
+    assert (code, json.loads(out)["files_read"]) == (0, 2)
+    code, out, _ = run(capsys, "list", a, "--sort", "title", b, "--json", "--limit", "1")
+    assert (code, titles(out)) == (0, ["First paper"])
+    code, out, _ = run(capsys, "show", "Second paper", "--json", a, b)
+    assert (code, json.loads(out)["title"]) == (0, "Second paper")
+    assert run(capsys, "bookmark", "add", "Second paper", *data, a, b)[0] == 0
+    code, out, _ = run(capsys, "bookmarks", a, "--json", b, *data)
+    assert (code, titles(out)) == (0, ["Second paper"])
+    edit = ["lists", "add", "week", "First paper", "--corpus", a, "Second paper", *data]
+    assert run(capsys, *edit, "--corpus", b)[0] == 0
+    corpora = ["--corpus", a, "--corpus", b]
+    code, out, _ = run(capsys, "lists", "show", "week", *data, "--json", *corpora)
+    assert (code, titles(out)) == (0, ["First paper", "Second paper"])
+    week = tmp_path / "week.json"
+    assert run(capsys, "export", a, "-o", str(week), "--list", "week", b, *data)[0] == 0
+    code, out, _ = run(capsys, "import", str(week), "--dry-run", "--corpus", a, "--corpus", b)
+    assert code == 0 and out.splitlines() == [  # into the empty default library
+        "would bookmark 1 paper",
+        "would add 2 papers to 'week' (a new list)",
+    ]
+    code, _, err = run(capsys, a, "--max-size", "5", b)  # the reader: parsed, then no terminal
+    assert (code, err) == (2, f"paperview: {READER_NEEDS_TERMINAL}\n")
+
+
+READER_NEEDS_TERMINAL = (
+    "the reader needs a terminal; use 'paperview list' or 'paperview show' in scripts"
+)
+
+
+def test_an_unknown_option_is_reported_with_the_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for args, usage in (
+        (["search", "x", "--bogus", "y"], "paperview search"),
+        (["lists", "show", "week", "--bogus"], "paperview lists show"),
+        (["lists", "--bogus"], "paperview lists"),
+    ):
+        with pytest.raises(SystemExit) as exited:
+            main(args)
+        err = capsys.readouterr().err
+        assert exited.value.code == 2 and err.startswith(f"usage: {usage} [-h]")
+        assert err.endswith(f"{usage}: error: unrecognized arguments: --bogus\n")
+
+
 def test_list_columns_line_up_for_arxiv_and_title_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -101,6 +101,34 @@ def test_searches_the_files_named(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert [r["title"] for r in json.loads(out)["results"]] == [wanted.title]
 
 
+def test_options_may_follow_the_query_and_the_paths(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    papers = generate_papers(30, seed=3)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(corpus_text(papers[:15]), encoding="utf-8")
+    second.write_text(corpus_text(papers[15:]), encoding="utf-8")
+    wanted = next(p for p in papers[15:] if '"' not in p.title)  # in the second file
+    query = f'title:"{wanted.title}"'
+    for args in (
+        [query, "--json", str(first), str(second)],
+        [query, str(first), "--limit", "5", str(second), "--json"],
+        ["--json", query, str(first), "--sort", "date", str(second)],
+    ):
+        code, out, err = run(capsys, *args)
+        assert code == 0, err
+        assert [r["title"] for r in json.loads(out)["results"]] == [wanted.title]
+
+
+def test_after_a_double_dash_everything_is_the_query_or_a_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--json", "--limit", "1", "--", "-zzzunknownzzz")
+    assert code == 0 and json.loads(out)["query"] == "-zzzunknownzzz"  # excludes nothing
+    code, out, _ = run(capsys, "forgetting", "--json", "--", str(tmp_path / "--limit"))
+    assert code == 1 and json.loads(out)["total"] == 0  # "--limit" was a file: none read
+
+
 def test_library_filters(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     data_dir = str(tmp_path / "library")
     code, out, _ = run(capsys, "is:bookmarked", "--data-dir", data_dir)

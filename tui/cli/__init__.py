@@ -22,6 +22,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 from .. import __version__
 from . import commands as commands_package
@@ -42,6 +43,62 @@ def discover(only: str | None = None) -> dict[str, ModuleType]:
     return {module.NAME: module for module in found}
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser: its options may come before, between and after its positional
+    arguments (``paperview search QUERY --json PATH``: the plain parser matches ``QUERY``
+    and an empty ``PATH ...`` at once, then finds ``PATH`` unrecognised), and what it does
+    not recognise is reported with its own usage.
+
+    The options are parsed first, then the positional arguments, as
+    :meth:`~argparse.ArgumentParser.parse_known_intermixed_args` does, except that all
+    that follows ``--`` stays positional (that method drops the ``--`` in its first pass,
+    and then takes the query ``-survey`` for an option). A parser with sub-actions
+    (``lists``) parses as usual, and its sub-actions' parsers mix.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse ``args``; exits with status 2 and this command's usage on anything left."""
+        args = list(sys.argv[1:] if args is None else args)
+        if self._subparsers is not None:
+            parsed, extras = super().parse_known_args(args, namespace)
+        else:
+            parsed, extras = self._parse_mixed(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def _parse_mixed(
+        self, args: list[str], namespace: argparse.Namespace | None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        cut = args.index("--") if "--" in args else len(args)
+        positionals = self._get_positional_actions()
+        optionals: list[Any] = [*self._get_optional_actions(), *self._mutually_exclusive_groups]
+        saved = [(action, action.nargs, action.default) for action in positionals]
+        required = [(item, item.required) for item in optionals]
+        usage = self.usage
+        self.usage = usage or self.format_usage().removeprefix("usage: ")  # all of it
+        try:
+            for action in positionals:  # first the options (and that they are given)
+                action.nargs = action.default = argparse.SUPPRESS
+            parsed, rest = super().parse_known_args(args[:cut], namespace)
+            unknown = [arg for arg in rest if self._parse_optional(arg) is not None]
+            if unknown:  # reported alone (the positional arguments would be misplaced)
+                return parsed, unknown
+            for action, nargs, default in saved:
+                action.nargs, action.default = nargs, default
+            for item, _ in required:  # then the positional arguments
+                item.required = False
+            return super().parse_known_args(rest + args[cut:], parsed)
+        finally:
+            for action, nargs, default in saved:
+                action.nargs, action.default = nargs, default
+            for item, was in required:
+                item.required = was
+            self.usage = usage
+
+
 def build_parser(
     commands: dict[str, ModuleType], configured: Sequence[str] | None = None
 ) -> argparse.ArgumentParser:
@@ -57,7 +114,9 @@ def build_parser(
         epilog="Run 'paperview COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"paperview {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=CommandParser
+    )
     for name, module in commands.items():
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         if configured is None or name in configured:

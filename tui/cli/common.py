@@ -81,6 +81,7 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, *, paths_as_option: bo
             "paths",
             nargs="*",
             type=Path,
+            default=[],  # else argparse names PATH among the missing arguments of a usage error
             metavar="PATH",
             help="corpus files or directories (default: the bundled corpus)",
         )
