@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -310,6 +311,52 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
         err.seek(0)
         assert err.read() == ""
     assert first.strip()
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def run_with_reader_gone(args: list[str], tmp_path: Path, stream: str = "stdout") -> int:
+    """The exit status of ``paperview ARGS`` whose ``stream``'s reader is gone at once."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", *args],
+            env=env,
+            cwd=tmp_path,
+            check=False,
+            stdout=write if stream == "stdout" else subprocess.DEVNULL,
+            stderr=write if stream == "stderr" else subprocess.DEVNULL,
+        )
+        return done.returncode
+    finally:
+        os.close(write)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("limit", [[], ["--limit", "3"]], ids=["all rows", "3 rows"])
+def test_an_unreadable_input_fails_even_when_the_reader_is_gone(
+    limit: list[str], tmp_path: Path
+) -> None:
+    """Whether the pipe breaks while the rows are written or at the end, the status is
+    the command's: 1, as without a pipe (it was 0 or 1 by the output's size)."""
+    args = ["list", *limit, str(SEEDS), str(tmp_path / "missing.jsonl"), "--no-cache"]
+    assert run_with_reader_gone(args, tmp_path) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "stream", "expected"),
+    [(["--help"], "stdout", 0), (["--version"], "stdout", 0), (["list", "--bogus"], "stderr", 2)],
+    ids=["help", "version", "usage"],
+)
+def test_help_and_usage_errors_end_with_their_status_when_the_reader_is_gone(
+    args: list[str], stream: str, expected: int, tmp_path: Path
+) -> None:
+    # (it was 120: the flush at exit failed on what argparse had buffered)
+    assert run_with_reader_gone(args, tmp_path, stream) == expected
 
 
 @pytest.mark.parametrize("command", sorted(discover()))

@@ -26,7 +26,17 @@ from typing import Any
 
 from .. import __version__
 from . import commands as commands_package
-from .common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CommandError, error, finish, reader_gone
+from .common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    error,
+    finish,
+    reader_gone,
+    settle,
+    settled,
+)
 
 DEFAULT_COMMAND = "open"
 
@@ -143,7 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         args_list.insert(0, DEFAULT_COMMAND)
     parser = build_parser(commands, configured=args_list[:1])
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit:  # --help, --version or a usage error: written out, or dropped
+        _flush_written()
+        raise
     if getattr(args, "run", None) is None:
         parser.print_help()
         return EXIT_USAGE
@@ -154,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if reader:
         gc.disable()
     finish(write=False)  # nothing an earlier, crashed command left (tests run many)
+    settle(EXIT_OK)
     code = EXIT_OK
     try:
         try:
@@ -167,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # the reader went away (``paperview list | head -1``)
         reader_gone(sys.stdout)
+        code = settled(code)
     finally:
         if reader:
             gc.enable()
@@ -177,6 +193,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # standard error's reader went away (``2>&1 | head``)
         reader_gone(sys.stderr)
     return code
+
+
+def _flush_written() -> None:
+    """Write out what argparse printed (it is buffered), or drop it if its reader is gone
+    (``paperview --help | head -1``): else the flush at exit fails, with status 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            reader_gone(stream)
 
 
 def _names_command(args: list[str], commands: dict[str, ModuleType]) -> bool:

@@ -255,11 +255,29 @@ def load(
     return corpus
 
 
-def status(corpus: Corpus, code: int = EXIT_OK) -> int:
-    """Exit status after a command: failure when an input was unreadable or nothing loaded."""
-    if corpus.unreadable_inputs or not corpus.papers:
-        return EXIT_FAILURE
+_SETTLED: list[int] = []
+"""The exit status a command settled on before writing its answer (:func:`settle`)."""
+
+
+def settle(code: int) -> int:
+    """Note ``code`` as the command's exit status before its answer is written, so that it
+    stands if the reader goes away meanwhile (see :func:`settled`); returns it."""
+    _SETTLED[:] = [code]
     return code
+
+
+def settled(code: int) -> int:
+    """The status of a command whose reader went away: the worse of ``code`` (what it
+    returned, if it did) and what it settled on before writing (:func:`settle`)."""
+    return max(code, *_SETTLED)
+
+
+def status(corpus: Corpus, code: int = EXIT_OK) -> int:
+    """Exit status of a command on ``corpus``: failure when an input was unreadable or
+    nothing loaded (settled at once: call it before writing the answer)."""
+    if corpus.unreadable_inputs or not corpus.papers:
+        return settle(EXIT_FAILURE)
+    return settle(code)
 
 
 def lookup(corpus: Corpus, needle: str) -> Paper:
@@ -292,9 +310,10 @@ def reader_gone(stream: TextIO) -> None:
     write there goes to the null device, so that nothing fails again (not even the flush at
     exit) and no "Broken pipe" is printed.
 
-    ``paperview`` then ends with the status it had, 0 if it was answering: the reader had
-    what it wanted, and a ``set -o pipefail`` script (or a ``search``, whose 1 means "no
-    match") must not take the early close for a failure."""
+    ``paperview`` then ends with the status the command settled on before writing (see
+    :func:`settle`: 1 for an unreadable input), else 0: the reader had what it wanted, and a
+    ``set -o pipefail`` script (or a ``search``, whose 1 means "no match") must not take the
+    early close for a failure."""
     with contextlib.suppress(OSError, ValueError):  # no file behind the stream (tests)
         devnull = os.open(os.devnull, os.O_WRONLY)
         try:

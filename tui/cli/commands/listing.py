@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from ...data.search import SearchIndex
 
     corpus = load(args)
+    code = status(corpus)
     # The search's sort orders read the columns: only the papers printed are built.
     order = SearchIndex(corpus.papers).search("", sort=args.sort, reverse=args.reverse).indices
     papers = (corpus.papers[position] for position in order[: args.limit])
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         write_json([paper_json(paper) for paper in papers])
     else:
         write_lines(paper_row(paper) for paper in papers)
-    return status(corpus)
+    return code
 
 
 def paper_row(paper: Paper) -> str:

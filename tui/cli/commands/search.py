@@ -22,6 +22,7 @@ from ..common import (
     add_timings_argument,
     load,
     paper_json,
+    settle,
     status,
     timings,
     write_json,
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         with collected.stage("explain") if collected else nullcontext():  # scores, fields
             explain = partial(index.explain, args.query, library=store, spans=args.json)
             matches = [(corpus.papers[p], explain(p)) for p in shown]
+    code = status(corpus) if result.total else settle(EXIT_FAILURE)
     if args.json:
         write_json(
             {
@@ -91,9 +93,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         write_lines(result_row(paper, match) for paper, match in matches)
-    if not result.total:
-        return EXIT_FAILURE
-    return status(corpus)
+    return code
 
 
 @contextmanager

@@ -35,11 +35,12 @@ def run(args: argparse.Namespace) -> int:
     """Print the statistics of the corpus."""
     collected = timings(args)
     corpus = load(args, report=False, timings=collected)
+    code = status(corpus)
     if args.json:
         write_json(stats_json(corpus))
     else:
         write_lines(stats_lines(corpus))
-    return status(corpus)
+    return code
 
 
 def stats_json(corpus: Corpus) -> dict[str, object]:
