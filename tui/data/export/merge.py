@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_atomic
-from ..library import LibraryStore, LibraryView, Queries, Target
+from ..library import LibraryStore, LibraryView, Queries, ReadingList, Target
 from ..lookup import PapersById
 from ..models import Paper
 from ..text import fold, paper_id
@@ -49,6 +49,7 @@ class ImportPlan:
     tags: tuple[tuple[str, tuple[Target, ...]], ...] = ()
     notes: tuple[tuple[Target, str, str], ...] = ()  # (paper, new text, old text)
     lists: tuple[tuple[str, tuple[Target, ...], bool], ...] = ()  # (name, papers, new list)
+    read_before: tuple[tuple[str, str], ...] = ()  # (paper, when read) of each in mark_unread
     unmatched: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
 
@@ -151,6 +152,7 @@ def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Quer
         return found
 
     bookmark, mark_read, mark_unread = [], [], []
+    read_before: list[tuple[str, str]] = []
     tags: dict[str, tuple[str, list[Target]]] = {}
     notes: list[tuple[Target, str, str]] = []
     lists: dict[str, tuple[str, list[Target], bool]] = {}
@@ -161,6 +163,7 @@ def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Quer
             mark_read.append(target(found))
         elif entry.read is False and library.is_read(found):
             mark_unread.append(target(found))
+            read_before.append((found, library.read_at[found]))
         has = {fold(tag) for tag in library.tags_of(found)}
         for tag in entry.tags:
             if fold(tag) not in has:
@@ -185,6 +188,7 @@ def plan_import(document: ImportDocument, papers: Sequence[Paper], library: Quer
         tags=tuple((tag, tuple(items)) for tag, items in tags.values()),
         notes=tuple(notes),
         lists=tuple((name, tuple(items), new) for name, items, new in lists.values()),
+        read_before=tuple(read_before),
         unmatched=tuple(unmatched),
         problems=tuple(problems),
     )
@@ -250,7 +254,7 @@ UNDO_FORMAT = "paperview-import-undo"
 UNDO_VERSION = 2
 """The undo record's version. Version 1 (the first release) lacked what the import left."""
 
-Marked = tuple[str, str | None]  # (paper, when the import set the mark; None: not recorded)
+Marked = tuple[str, str | None]  # (paper, the mark's time; None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -259,14 +263,16 @@ class ImportUndo:
     import left, so that a change the user made since is kept rather than reverted.
 
     ``None`` for what the import left means the record does not say (a version-1 record):
-    bookmarks, read marks and lists are then reverted whatever their time, and a note is
-    treated as edited since the import unless it is blank or the note from before it.
+    bookmarks, read marks and lists are then reverted whatever their time, a list is found by
+    its name only, and a note is treated as edited since the import unless it is blank or the
+    note from before it. A paper the import marked unread is marked read again with the time
+    it was read before, or (not recorded) now.
     """
 
     file: str
-    unbookmark: tuple[Marked, ...] = ()  # bookmarks the import made
-    mark_unread: tuple[Marked, ...] = ()  # papers it marked read
-    mark_read: tuple[str, ...] = ()  # papers it marked unread
+    unbookmark: tuple[Marked, ...] = ()  # bookmarks the import made, with their time
+    mark_unread: tuple[Marked, ...] = ()  # papers it marked read, with the time
+    mark_read: tuple[Marked, ...] = ()  # papers it marked unread, with when they were read
     untag: tuple[tuple[str, tuple[str, ...]], ...] = ()
     notes: tuple[tuple[str, str, str | None], ...] = ()  # (paper, before, after; "" no note)
     unlist: tuple[tuple[str, tuple[str, ...], bool, str | None], ...] = ()
@@ -276,11 +282,12 @@ class ImportUndo:
     def of(cls, plan: ImportPlan, library: Queries) -> ImportUndo:
         """The undo of ``plan``, read from ``library`` just after the plan was applied."""
         view = library.view()
+        read = dict(plan.read_before)
         return cls(
             file=plan.file,
             unbookmark=_marks(plan.bookmark, view.bookmarked_at),
             mark_unread=_marks(plan.mark_read, view.read_at),
-            mark_read=tuple(_ids(plan.mark_unread)),
+            mark_read=tuple((paper, read.get(paper)) for paper in _ids(plan.mark_unread)),
             untag=tuple((tag, tuple(_ids(papers))) for tag, papers in plan.tags),
             notes=tuple(
                 (_ids([paper])[0], old, text if text.strip() else "")  # as set_note keeps it
@@ -302,7 +309,7 @@ class ImportUndo:
                 "file": self.file,
                 "unbookmark": [list(item) for item in self.unbookmark],
                 "mark_unread": [list(item) for item in self.mark_unread],
-                "mark_read": list(self.mark_read),
+                "mark_read": [list(item) for item in self.mark_read],
                 "untag": [[tag, list(ids)] for tag, ids in self.untag],
                 "notes": [list(item) for item in self.notes],
                 "unlist": [
@@ -336,7 +343,7 @@ class ImportUndo:
                 file=_text(data["file"]),
                 unbookmark=tuple((_text(p), _text(at)) for p, at in data["unbookmark"]),
                 mark_unread=tuple((_text(p), _text(at)) for p, at in data["mark_unread"]),
-                mark_read=tuple(map(_text, data["mark_read"])),
+                mark_read=tuple(map(_was_read, data["mark_read"])),
                 untag=tuple((_text(tag), tuple(map(_text, ids))) for tag, ids in data["untag"]),
                 notes=tuple(
                     (_text(paper), _text(before), _text(after))
@@ -357,7 +364,7 @@ class ImportUndo:
             file=str(data["file"]),
             unbookmark=tuple((str(paper), None) for paper in data["unbookmark"]),
             mark_unread=tuple((str(paper), None) for paper in data["mark_unread"]),
-            mark_read=tuple(map(str, data["mark_read"])),
+            mark_read=tuple((str(paper), None) for paper in data["mark_read"]),
             untag=tuple((str(tag), tuple(map(str, ids))) for tag, ids in data["untag"]),
             notes=tuple((str(paper), str(text), None) for paper, text in data["notes"]),
             unlist=tuple(
@@ -388,26 +395,45 @@ class ImportUndo:
                 store.mark_unread(read)
             if reread:
                 kept.append(f"kept {_count(reread, 'paper')} marked read again since the import")
-            if self.mark_read:
-                store.mark_read(self.mark_read)
+            read_at: dict[str | None, list[str]] = {}
+            for paper, at in self.mark_read:
+                read_at.setdefault(at, []).append(paper)
+            for at, papers in read_at.items():
+                store.mark_read(papers, when=at)  # when read before the import (None: now)
             for tag, ids in self.untag:
                 store.remove_tag(tag, ids)
             kept += self._restore_notes(store, view)
-            recreated = 0
-            for name, ids, created, created_at in self.unlist:
-                found = view.reading_list(name)
-                if found is None:
-                    continue  # deleted (or renamed) since: nothing of the import to remove
-                if created_at is not None and found.created_at != created_at:
-                    recreated += 1  # another list of that name: the user's
-                elif created and set(found.ids) <= set(ids):
-                    store.delete_list(name)  # the import made it; nothing else is on it
-                else:
-                    store.remove_from_list(name, ids)
-            if recreated:
-                made = "that was deleted and made again since the import"
-                kept.append(f"kept {_count(recreated, 'list')} {made}")
+            kept += self._revert_lists(store, view)
         return kept
+
+    def _revert_lists(self, store: LibraryStore, view: LibraryView) -> list[str]:
+        """Take the import's papers off each list it made or added to, under the list's name
+        now; one line on the lists kept or not found."""
+        recreated = unfound = 0
+        for (name, ids, created, at), found in zip(
+            self.unlist, _lists_now(self.unlist, view), strict=True
+        ):
+            if found is None:
+                if at is None:
+                    unfound += 1  # renamed or deleted since: a version-1 record cannot tell
+                elif view.reading_list(name) is not None:
+                    recreated += 1  # another list of that name: the user's
+                continue  # else deleted since: nothing of the import to remove
+            if created and set(found.ids) <= set(ids):
+                store.delete_list(found.name)  # the import made it; nothing else is on it
+            else:
+                store.remove_from_list(found.name, ids)
+        lines = []
+        if recreated:
+            made = "that was deleted and made again since the import"
+            lines.append(f"kept {_count(recreated, 'list')} {made}")
+        if unfound:
+            left = "it is" if unfound == 1 else "they are"
+            lines.append(
+                f"left {_count(unfound, 'list')} as {left}: not found by name (an undo record "
+                "from an older paperview cannot follow a renamed list)"
+            )
+        return lines
 
     def _restore_notes(self, store: LibraryStore, view: LibraryView) -> list[str]:
         """Put back each note the import set, unless edited since; one line on those kept."""
@@ -439,6 +465,41 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{value!r} is not a text")
     return value
+
+
+def _lists_now(
+    unlist: Sequence[tuple[str, tuple[str, ...], bool, str | None]], view: LibraryView
+) -> list[ReadingList | None]:
+    """Each list of ``unlist`` as it is now, or None (gone, or not found by name).
+
+    A list is found by its name when its creation time is the recorded one (or none was
+    recorded), else, renamed since, by its creation time, which a rename keeps (as
+    ``library/follow.py`` follows renames): of the lists not found by name that were made at
+    that moment (the lists an import makes may share a millisecond), the one holding the
+    most of the import's papers."""
+    found: list[ReadingList | None] = []
+    for name, _, _, at in unlist:
+        item = view.reading_list(name)
+        found.append(item if item is not None and at in (None, item.created_at) else None)
+    taken = {item.name for item in found if item is not None}
+    for index, (_, ids, _, at) in enumerate(unlist):
+        if found[index] is not None or at is None:
+            continue
+        made = [item for item in view.lists() if item.created_at == at and item.name not in taken]
+        if made:
+            best = max(made, key=lambda item: len(set(item.ids) & set(ids)))
+            found[index] = best
+            taken.add(best.name)
+    return found
+
+
+def _was_read(item: Any) -> Marked:
+    """A paper the import marked unread, with when it was read before; a bare id (as the
+    first version-2 records have it) says not when."""
+    if isinstance(item, str):
+        return item, None
+    paper, at = item
+    return _text(paper), None if at is None else _text(at)
 
 
 def _marks(targets: Iterable[Target], marked: Mapping[str, str]) -> tuple[Marked, ...]:

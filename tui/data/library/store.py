@@ -202,14 +202,18 @@ class LibraryStore(Queries):
             self.bookmark([paper])
             return True
 
-    def mark_read(self, papers: Iterable[Target], *, undoable: bool = True) -> str:
+    def mark_read(
+        self, papers: Iterable[Target], *, undoable: bool = True, when: str | None = None
+    ) -> str:
         """Mark papers read (already-read papers keep the time they were first read).
 
         Pass ``undoable=False`` for the automatic mark when a paper is opened, so that it
         does not become the step ``undo`` reverts instead of the user's last change.
+        ``when`` dates the marks (a time as stored, see ``files.now``) instead of now: for
+        putting back a read mark as it was (``paperview import --undo``).
         """
         ids, titles = _targets(papers)
-        at = files.now()
+        at = files.now() if when is None else when
         op = PutMarks(Mark.READ, tuple((paper, at) for paper in ids))
         description = f"mark {_papers(ids)} read"
         return self._change(_with_titles(titles, op), description, undoable=undoable)
