@@ -38,7 +38,15 @@ from tui.screens.note import DiscardScreen, NoteScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.tags import TagsScreen
 
-HEAVY = ("pydantic", "rapidfuzz", "sqlite3", "orjson", "tui.data.models", "tui.data.search")
+HEAVY = (
+    "pydantic",
+    "rapidfuzz",
+    "sqlite3",
+    "orjson",
+    "tui.data.models",
+    "tui.data.search",
+    "textual.widgets._text_area",  # the note editor's (about 10 ms): imported when first opened
+)
 
 REPORT = (
     "heavy = sorted(m for m in sys.modules if m.startswith({heavy!r}))\n"

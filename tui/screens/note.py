@@ -16,7 +16,7 @@ from textual.widgets import Button, Static, TextArea
 from .. import display
 from ..resources import styles_dir
 from ..widgets.key_bar import KeyBar
-from ..widgets.keys_in_order import TextEditor
+from ..widgets.text_editor import TextEditor
 
 
 class NoteScreen(ModalScreen[str | None]):

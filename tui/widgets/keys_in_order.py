@@ -21,7 +21,7 @@ from typing import cast
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 
 class KeysInOrder:
@@ -69,7 +69,3 @@ async def _run_binding(widget: Widget, screen: Screen[object], key: str, *, own:
 
 class TextBox(KeysInOrder, Input):
     """A one-line text box (:class:`~textual.widgets.Input`) that keeps the keys' order."""
-
-
-class TextEditor(KeysInOrder, TextArea):
-    """A text editor (:class:`~textual.widgets.TextArea`) that keeps the keys' order."""
