@@ -237,7 +237,7 @@ def load(
     from ..data.cache import CorpusCache
     from ..data.corpus import load_corpus
     from ..data.models import Severity
-    from ..data.snapshot import problem_count
+    from ..data.snapshot import problem_counts
     from ..data.text import escaped
 
     options = read_options(args)
@@ -249,27 +249,27 @@ def load(
         for problem in corpus.problems:
             if problem.severity is Severity.ERROR:
                 error(escaped(str(problem)))
-        warnings = problem_count(p for p in corpus.problems if p.severity is not Severity.ERROR)
+        _, warnings = problem_counts(corpus.problems)
         if warnings:
             error(f"{warnings:,} warning(s) while reading; 'paperview stats' lists them")
     return corpus
 
 
-_SETTLED: list[int] = []
-"""The exit status a command settled on before writing its answer (:func:`settle`)."""
+_SETTLED = [EXIT_OK]
+"""The exit status the command settled on before writing its answer (:func:`settle`)."""
 
 
 def settle(code: int) -> int:
     """Note ``code`` as the command's exit status before its answer is written, so that it
     stands if the reader goes away meanwhile (see :func:`settled`); returns it."""
-    _SETTLED[:] = [code]
+    _SETTLED[0] = code
     return code
 
 
 def settled(code: int) -> int:
     """The status of a command whose reader went away: the worse of ``code`` (what it
     returned, if it did) and what it settled on before writing (:func:`settle`)."""
-    return max(code, *_SETTLED)
+    return max(code, _SETTLED[0])
 
 
 def status(corpus: Corpus, code: int = EXIT_OK) -> int:

@@ -689,6 +689,13 @@ def problem_count(problems: Iterable[Problem]) -> int:
     return count
 
 
+def problem_counts(problems: Iterable[Problem]) -> tuple[int, int]:
+    """How many errors and how many warnings ``problems`` stand for (:func:`problem_count`)."""
+    listed = list(problems)
+    errors = problem_count(p for p in listed if p.severity is Severity.ERROR)
+    return errors, problem_count(listed) - errors
+
+
 class LineReader:
     """Reads JSON Lines into columns, a block of lines at a time, numbering the lines.
 

@@ -37,11 +37,11 @@ class ProblemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """A title, the problems, and how to close."""
-        from ..data.snapshot import problem_count  # those left out of a long list too
+        from ..data.snapshot import problem_counts  # those left out of a long list too
 
         errors = [p for p in self.problems if p.severity.value == "error"]
         warnings = [p for p in self.problems if p.severity.value != "error"]
-        title = _title(problem_count(errors), problem_count(warnings))
+        title = _title(*problem_counts(self.problems))
         yield KeyBar()
         with Vertical(id="problems-dialog"):
             yield Static(Content(title), id="problems-title")

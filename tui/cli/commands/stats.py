@@ -59,11 +59,9 @@ def stats_json(corpus: Corpus) -> dict[str, object]:
 def problem_counts(corpus: Corpus) -> dict[str, int]:
     """``errors`` and ``warnings``: how many there were, those left out of ``problems`` (after
     :data:`~tui.data.snapshot.MAX_PROBLEMS` in a file) included."""
-    from ...data.models import Severity
-    from ...data.snapshot import problem_count
+    from ...data.snapshot import problem_counts
 
-    errors = problem_count(p for p in corpus.problems if p.severity is Severity.ERROR)
-    warnings = problem_count(p for p in corpus.problems if p.severity is not Severity.ERROR)
+    errors, warnings = problem_counts(corpus.problems)
     return {"errors": errors, "warnings": warnings}
 
 

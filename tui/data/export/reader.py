@@ -20,8 +20,9 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
+from ..snapshot import is_gzip
 from ..sources import BINARY_SNIFF, open_input
-from ..vocabulary import BOMS, GZIP_MAGIC
+from ..vocabulary import BOMS
 from .json_format import read_json
 from .markdown_reader import read_markdown
 from .records import ImportDocument, ImportFileError
@@ -65,7 +66,7 @@ def text_chunks(raw: BinaryIO, name: str, size: int = CHUNK_SIZE) -> Iterator[st
     every line break (CRLF, CR, LF) made ``\\n``; :class:`ImportFileError` for a binary
     file, bytes that are not UTF-8 (or not the encoding a BOM names), damaged gzip data."""
     try:
-        gz = raw.read(2) == GZIP_MAGIC
+        gz = is_gzip(raw.read(2))
         raw.seek(0)
         yield from _decoded(gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw, name, size)
     except EOFError:
