@@ -72,8 +72,8 @@ sys.stdout.isatty = lambda: True
 sys.stderr.isatty = lambda: True
 from tui.cli import main
 import tui.cli.commands.open as open_command
-open_reader = open_command.run
-def open_headless(args):
+open_reader = open_command.open_reader
+def open_headless(*args):
     # The app is patched where the command imports it: after the hand-over, as in paperview.
     import tui.app
     from tui.widgets.paper_list import PaperList
@@ -95,8 +95,8 @@ def open_headless(args):
     App.on_ready = ready
     App.run = lambda self: run(self, headless=True, size=(120, 40))
     PaperList.show = listed
-    return open_reader(args)
-open_command.run = open_headless
+    return open_reader(*args)
+open_command.open_reader = open_headless
 main([])
 """
 

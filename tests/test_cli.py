@@ -14,7 +14,9 @@ from conftest import WriteCorpus
 from corpus_text import ABSTRACT, Item, page
 
 from tui import __version__
-from tui.cli import discover, main
+from tui.cli import main
+from tui.cli.commands import open as open_command
+from tui.cli.parser import discover
 from tui.data.models import Paper
 
 CITATION = "linear regression objective [von Oswald et al., 2022]. However"
@@ -438,6 +440,21 @@ def test_library_commands_on_a_big_corpus_build_only_the_papers_they_show(
         "2401.00007",
     }
     assert sorted(built) == ["2401.00007", "2401.00150"]
+
+
+def test_paperview_alone_opens_the_reader_as_open_with_the_parsers_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ``paperview`` alone skips the parser: it must open what ``paperview open`` opens.
+    opened: list[tuple[object, ...]] = []
+
+    def reader(*args: object) -> int:
+        opened.append(args)
+        return 0
+
+    monkeypatch.setattr(open_command, "open_reader", reader)
+    assert main([]) == 0 and main(["open"]) == 0
+    assert opened[0] == opened[1] == ([], None, None)
 
 
 def test_a_mistyped_command_is_refused_not_opened_as_files(

@@ -1,2 +1,2 @@
 """One module per command. Each defines ``NAME``, ``HELP``, ``ORDER``, ``configure(parser)``
-and ``run(args) -> int``; :func:`tui.cli.discover` finds them."""
+and ``run(args) -> int``; :func:`tui.cli.parser.discover` finds them."""
