@@ -46,6 +46,7 @@ HEAVY = (
     "tui.data.models",
     "tui.data.search",
     "textual.widgets._text_area",  # the note editor's (about 10 ms): imported when first opened
+    "tui.data.text",  # LaTeX patterns and hashing (about 3 ms): the first frame needs controls
 )
 
 REPORT = (
@@ -54,9 +55,9 @@ REPORT = (
 )
 
 
-def loaded_after(code: str) -> str:
-    """The heavy modules loaded once ``code`` has run (then REPORT), as printed."""
-    script = "import sys\n" + code + REPORT.format(heavy=HEAVY)
+def loaded_after(code: str, modules: tuple[str, ...] = HEAVY) -> str:
+    """Those of ``modules`` loaded once ``code`` has run (then REPORT), as printed."""
+    script = "import sys\n" + code + REPORT.format(heavy=modules)
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
@@ -77,6 +78,8 @@ def test_paperview_hands_over_to_the_reader_before_loading_the_data_layer() -> N
         "assert main([]) == 0 and len(started) == 1\n"
     )
     assert loaded_after(code) == "loaded: -"
+    # nor the argument parser: ``paperview`` alone has nothing to parse (about 8 ms)
+    assert loaded_after(code, ("argparse", "tui.cli.parser")) == "loaded: -"
 
 
 @pytest.mark.slow
@@ -177,3 +180,28 @@ def test_the_cycle_collector_is_back_on_when_the_reader_cannot_start(
     assert main([]) == EXIT_USAGE  # no terminal here: the reader refuses to start
     assert "needs a terminal" in capsys.readouterr().err
     assert gc.isenabled()
+
+
+def styled(app: App[None]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every widget's styles on the screen, with its component classes' styles."""
+    return {
+        repr(node): (
+            node.styles.css,
+            {name: styles.css for name, styles in node._component_styles.items()},
+        )
+        for node in app.screen.walk_children(with_self=True)
+    }
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    # The reader's start skips Textual's second styling of every widget (on the screen's
+    # first resume): the styles must be those that styling would give.
+    app = PaperviewApp([write_corpus(tmp_path)], data_dir=tmp_path / "data")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        first = styled(app)
+        app.update_styles(app.screen)
+        assert styled(app) == first

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tui.data.controls import printable
 from tui.data.text import (
     _LATEX_TOKEN,
     clean_field,
@@ -17,7 +18,6 @@ from tui.data.text import (
     latex_to_unicode,
     normalise_title,
     paper_id,
-    printable,
     sanitize,
 )
 

@@ -20,7 +20,7 @@ from rich.cells import cell_len, set_cell_size
 from textual.content import Content, Span
 from textual.style import Style
 
-from .data.text import sanitize
+from .data.controls import sanitize
 
 if TYPE_CHECKING:  # the models import pydantic, which start-up does not wait for
     from .data.library import Annotation

@@ -6,7 +6,6 @@ Rich markup, which silently deletes text such as ``[von Oswald et al., 2022]``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import math
 import os
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..resources import seeds_dir
 
 if TYPE_CHECKING:  # the data layer is imported where it is used, not by ``paperview``'s start
+    import argparse
+
     from ..data.cache import CorpusCache
     from ..data.models import Corpus, Paper
     from ..data.sources import ReadOptions
@@ -51,13 +52,14 @@ def _text_encoding(name: str) -> str:
     """``--encoding``: a text encoding Python knows (``latin-1``, ``utf-16``), else a usage
     error; not a binary codec (``base64``) nor ``undefined``, which only raise."""
     import codecs
+    from argparse import ArgumentTypeError
 
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+        raise ArgumentTypeError(f"unknown encoding {name!r}") from None
     if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
-        raise argparse.ArgumentTypeError(f"{name!r} is not a text encoding")
+        raise ArgumentTypeError(f"{name!r} is not a text encoding")
     return name
 
 
@@ -176,7 +178,7 @@ def finish(*, write: bool = True) -> None:
                 sys.stderr.flush()
         for cache in _UNWRITTEN:
             cache.flush(timings=timed)
-        from ..data.text import escaped  # the stages name the files read
+        from ..data.controls import escaped  # the stages name the files read
 
         for collected in _TIMINGS:
             write_lines(map(escaped, collected.lines()), sys.stderr)
@@ -191,12 +193,14 @@ def add_json_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _megabytes(text: str) -> int:
+    from argparse import ArgumentTypeError
+
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+        raise ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
     if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError("the size limit must be a positive number of megabytes")
+        raise ArgumentTypeError("the size limit must be a positive number of megabytes")
     return int(value * 2**20)
 
 
@@ -235,10 +239,10 @@ def load(
     warnings (entries kept incomplete) are summed up in one line pointing to ``stats``.
     """
     from ..data.cache import CorpusCache
+    from ..data.controls import escaped
     from ..data.corpus import load_corpus
     from ..data.models import Severity
     from ..data.snapshot import problem_counts
-    from ..data.text import escaped
 
     options = read_options(args)
     cache = CorpusCache(defer=True) if options.cache else None  # written by finish()
@@ -295,7 +299,7 @@ def lookup(corpus: Corpus, needle: str) -> Paper:
 def error(message: str, stream: TextIO | None = None) -> None:
     """Write ``paperview: message`` to stderr, each of its lines escaped (a file name in it
     never reaches the terminal raw)."""
-    from ..data.text import escaped
+    from ..data.controls import escaped
 
     lines = "\n".join(escaped(line) for line in message.split("\n"))
     out = stream or sys.stderr

@@ -14,7 +14,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,37 +36,48 @@ CLOSE_WAIT = 3.0
 the store's busy timeout more)."""
 
 
-@dataclass
 class LibraryOpened(Message):
     """The library is open (``warnings``: a damaged file kept aside, a read-only one...)."""
 
-    view: LibraryView
-    warnings: list[str]
+    def __init__(self, view: LibraryView, warnings: list[str]) -> None:
+        super().__init__()
+        self.view = view
+        self.warnings = warnings
 
 
-@dataclass
 class LibraryFailed(Message):
     """A job failed unexpectedly (``opening``: the library could not be opened at all)."""
 
-    notice: str
-    """What went wrong, in a sentence."""
-    opening: bool
+    def __init__(self, notice: str, opening: bool) -> None:
+        super().__init__()
+        self.notice = notice
+        """What went wrong, in a sentence."""
+        self.opening = opening
 
 
-@dataclass
 class LibraryUpdated(Message):
     """A job finished: the snapshot to show from now on, and what to tell the user."""
 
-    view: LibraryView
-    notice: str
-    """What happened, in a sentence ("" when there is nothing to say)."""
-    severity: SeverityLevel
-    positions: tuple[int, ...] | None
-    """The corpus positions whose rows may look different (None: any row)."""
-    research: bool
-    """Whether a search that filters on the library should run again."""
-    pending: int
-    """How many changes the disk refused, kept in memory until they can be saved."""
+    def __init__(
+        self,
+        view: LibraryView,
+        notice: str,
+        severity: SeverityLevel,
+        positions: tuple[int, ...] | None,
+        research: bool,
+        pending: int,
+    ) -> None:
+        super().__init__()
+        self.view = view
+        self.notice = notice
+        """What happened, in a sentence ("" when there is nothing to say)."""
+        self.severity = severity
+        self.positions = positions
+        """The corpus positions whose rows may look different (None: any row)."""
+        self.research = research
+        """Whether a search that filters on the library should run again."""
+        self.pending = pending
+        """How many changes the disk refused, kept in memory until they can be saved."""
 
 
 class LibraryLink:

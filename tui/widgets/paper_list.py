@@ -9,7 +9,7 @@ search or storage: the screen tells it what to show and listens to what it repor
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, ClassVar, TypeVar
@@ -122,23 +122,25 @@ Matched characters are highlighted. Press **enter** (or double-click) to read on
     | `paper-list--placeholder` | The message shown when there is nothing to list. |
     """
 
-    @dataclass
     class Highlighted(Message):
         """The cursor moved to another paper (``position`` is None when the list is empty)."""
 
-        paper_list: PaperList
-        position: int | None
+        def __init__(self, paper_list: PaperList, position: int | None) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.position = position
 
         def can_replace(self, message: Message) -> bool:
             """Only the latest cursor position matters when several are queued."""
             return isinstance(message, PaperList.Highlighted)
 
-    @dataclass
     class Selected(Message):
         """The user chose a paper to read (enter or double click)."""
 
-        paper_list: PaperList
-        position: int
+        def __init__(self, paper_list: PaperList, position: int) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.position = position
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

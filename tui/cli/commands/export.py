@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{target} already exists; use --force to replace it") from None
     except ExportError as failure:
         raise CommandError(str(failure)) from None
-    from ...data.text import escaped
+    from ...data.controls import escaped
 
     write_lines([summary(document, format, escaped(str(written)))])
     return EXIT_OK

@@ -53,9 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import the file (or undo the last import)."""
+    from ...data.controls import escaped
     from ...data.export import ImportFileError, ImportUndo, apply_import, plan_import, read_import
     from ...data.export.merge import save_undo
-    from ...data.text import escaped
 
     if args.undo:
         if args.file is not None or args.dry_run:
@@ -86,10 +86,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
+    from ...data.controls import escaped
     from ...data.export import ImportUndo
     from ...data.export.merge import UNDO_FILENAME
     from ...data.locations import data_dir
-    from ...data.text import escaped
 
     record = data_dir(args.data_dir) / UNDO_FILENAME
     try:

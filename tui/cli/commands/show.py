@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
 def paper_lines(paper: Paper) -> list[str]:
     """Every field of a paper as plain text; the abstract last and unchanged."""
-    from ...data.text import escaped
+    from ...data.controls import escaped
 
     unknown = "not given"
     lines = [

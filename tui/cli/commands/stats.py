@@ -67,7 +67,7 @@ def problem_counts(corpus: Corpus) -> dict[str, int]:
 
 def stats_lines(corpus: Corpus) -> list[str]:
     """The statistics as plain text lines (file names escaped)."""
-    from ...data.text import escaped
+    from ...data.controls import escaped
 
     errors, warnings = problem_counts(corpus).values()
     lines = [f"files read:        {len(corpus.files):,}"]

@@ -20,9 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the data directory and the library file."""
+    from ...data.controls import escaped
     from ...data.library import FILENAME
     from ...data.locations import locate_data_dir
-    from ...data.text import escaped
 
     directory, source = locate_data_dir(args.data_dir)
     path = directory / FILENAME
