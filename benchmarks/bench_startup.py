@@ -24,14 +24,21 @@ Rows:
 * ``... papers listed``: the same process, until the frame that shows the loaded, searched
   corpus (the list filled), for reference.
 
+With ``--instructions``, each row but the last also runs once under valgrind's callgrind,
+which counts the instructions executed up to the first frame: the same count on every run,
+however busy the machine, so it compares two versions where the milliseconds (which vary by
+half on a shared machine) cannot. Valgrind makes the run some 50 times slower.
+
 Run from the repository root::
 
-    python benchmarks/bench_startup.py [RUNS]
+    python benchmarks/bench_startup.py [RUNS] [--instructions]
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -101,6 +108,10 @@ main([])
 """
 
 
+PYTHON = (sys.executable, "-c")
+"""How a child runs its code."""
+
+
 def child_environment(pycache: str) -> dict[str, str]:
     """The children's environment: the checkout on the path, bytecode read and written in
     ``pycache`` (never in the checkout or the venv)."""
@@ -112,7 +123,7 @@ def once(code: str, env: dict[str, str]) -> list[float]:
     """Milliseconds from process start to each time the child prints."""
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", code],
+        [*PYTHON, code],
         capture_output=True,
         text=True,
         check=True,
@@ -122,9 +133,29 @@ def once(code: str, env: dict[str, str]) -> list[float]:
     return [(float(line) - started) * 1000 for line in done.stdout.split()]
 
 
+def instructions(code: str, env: dict[str, str]) -> int:
+    """Instructions the child executes (callgrind's count), start to exit."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *PYTHON, code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
 def main() -> None:
     """Print the medians (and spread) of the start-up figures."""
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+    arguments = [argument for argument in sys.argv[1:] if argument != "--instructions"]
+    count = "--instructions" in sys.argv[1:]
+    if count and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
+    runs = int(arguments[0]) if arguments else 21
     cases = {
         "bare Textual app (hello)": BARE,
         "paperview app (tui.app)": APP,
@@ -141,6 +172,11 @@ def main() -> None:
             for name, code in cases.items():
                 figures = once(code, env)
                 samples[name].append(figures[-1])
+        counted = {
+            name: instructions(code, env)
+            for name, code in cases.items()
+            if count and "listed" not in name
+        }
     bare = statistics.median(samples["bare Textual app (hello)"])
     print(
         f"process start -> first frame, headless 120x40, with bytecode, {runs} fresh processes"
@@ -153,6 +189,11 @@ def main() -> None:
             f"{name:<36} {median:8.1f} {min(values):8.1f} {max(values):8.1f} {median / bare:7.2f}"
         )
     print("targets: paperview median <= 350 ms and <= 1.25 x the bare app")
+    if counted:
+        print("instructions to the first frame (callgrind, one run each)")
+        base = counted["bare Textual app (hello)"]
+        for name, value in counted.items():
+            print(f"{name:<36} {value / 1e6:9.1f} M {value / base:7.3f} x bare")
 
 
 if __name__ == "__main__":
