@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from app_support import write_corpus
 from library_support import settled
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
@@ -34,6 +35,7 @@ from tui.resources import styles_dir
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import HelpScreen
 from tui.screens.lists import ListsScreen
+from tui.screens.main import MainScreen
 from tui.screens.note import DiscardScreen, NoteScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.tags import TagsScreen
@@ -205,3 +207,28 @@ async def test_the_first_frame_is_styled_as_a_full_restyle_would_style_it(
         first = styled(app)
         app.update_styles(app.screen)
         assert styled(app) == first
+
+
+async def test_the_screen_resumes_once_at_start_and_after_a_dialog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual's own resume (layout, focus, bindings) runs once per resume, not again
+    # from the reader's first-resume override.
+    resumed: list[bool] = []  # the reader's resumes (not the dialog's): their restyling
+    resume = Screen._on_screen_resume
+
+    def counted(screen: Screen[object], event: events.ScreenResume) -> None:
+        if isinstance(screen, MainScreen):
+            resumed.append(event.refresh_styles)
+        resume(screen, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", counted)
+    app = PaperviewApp([write_corpus(tmp_path)], data_dir=tmp_path / "data")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert resumed == [False]  # the start: no second styling of every widget
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and len(resumed) == 2

@@ -2,7 +2,7 @@
 
 Corpus text is data, never markup. Everything here is built with ``Content(...)``,
 ``Content.assemble`` and explicit spans, after a second pass of
-:func:`~tui.data.text.sanitize` (the loader already cleaned every field; this guards every
+:func:`~tui.data.controls.sanitize` (the loader already cleaned every field; this guards every
 other way text can arrive). Nothing here calls ``Content.from_markup``, so titles such as
 ``Fixing [/] in ViT`` or ``[@click=app.quit]`` show exactly as written.
 

@@ -574,10 +574,10 @@ def one_line(text: str) -> str:
     runs of whitespace collapsed.
 
     Text that is printable once its line breaks are spaces (the common case) holds nothing
-    :func:`~tui.data.text.sanitize` would change but those breaks, which are joined here
+    :func:`~tui.data.controls.sanitize` would change but those breaks, which are joined here
     anyway: sanitising it is skipped.
     """
-    # (str.isprintable: text.printable gains only on long text)
+    # (str.isprintable: controls.printable gains only on long text)
     if not text.isprintable() and not text.replace("\n", " ").isprintable():
         text = sanitize(text)
     text = " ".join(text.split()) if "\n" in text or "  " in text else text.strip()

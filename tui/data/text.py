@@ -1,4 +1,5 @@
-"""Text hygiene for corpus fields: sanitising, LaTeX to Unicode, folding, ids and URLs.
+"""Text hygiene for corpus fields: sanitising (from :mod:`tui.data.controls`, re-exported
+here), LaTeX to Unicode, folding, ids and URLs.
 
 Corpus text is data. At ingest every field goes through :func:`clean_field`, which removes
 terminal control and escape sequences and bidi overrides, then turns the LaTeX escapes that

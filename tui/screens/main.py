@@ -441,11 +441,13 @@ class MainScreen(Screen[None]):
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """On the first resume (the reader's start), Textual styles every widget again, as
         each was styled when it mounted a moment before: some 4 ms of the first frame, for
-        the same styles. Later resumes (a dialog closed) restyle as Textual decides."""
+        the same styles. Later resumes (a dialog closed) restyle as Textual decides.
+
+        Textual calls this, then ``Screen._on_screen_resume`` (each class's own handler,
+        subclass first), which does the resuming."""
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
-        super()._on_screen_resume(event)
 
     def _on_timer_update(self) -> None:
         """Compose a frame (Textual's screen update) with the background threads aside."""
