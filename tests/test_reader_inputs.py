@@ -147,8 +147,27 @@ def test_an_endless_device_is_not_read() -> None:
 
 def test_oversized_files_are_refused_with_the_override_named(write_corpus: WriteCorpus) -> None:
     path = write_corpus("big.txt", TEXT)
+    size = path.stat().st_size
     corpus = load_corpus([path], ReadOptions(max_size=100))
-    assert "over the 0.0 MB limit (raise it with --max-size)" in single_error(corpus)
+    assert single_error(corpus).endswith(
+        f"file is {size:,} bytes, over the 100-byte limit (raise it with --max-size)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "said"),
+    [
+        (2_000_000, 1_048_576, "file is 1.9 MB, over the 1.0 MB limit"),
+        (1_050_000, 1_048_576, "file is 1,050,000 bytes, over the 1,048,576-byte limit"),
+        (300, 200, "file is 300 bytes, over the 200-byte limit"),
+    ],
+)
+def test_the_sizes_named_tell_the_file_from_the_limit(
+    write_corpus: WriteCorpus, size: int, limit: int, said: str
+) -> None:
+    # never "0.0 MB, over the 0.0 MB limit" (a tiny --max-size), nor two equal figures
+    path = write_corpus("big.txt", "x" * size)
+    assert said in single_error(load_corpus([path], ReadOptions(max_size=limit)))
 
 
 @pytest.mark.parametrize("name", ["huge.txt", "huge.txt.gz"])

@@ -196,12 +196,14 @@ def _gunzip(name: str, data: bytes, limit: int) -> tuple[bytes | None, Problem |
 
 def _too_big(name: str, size: int, limit: int, *, decompressed: bool = False) -> Problem:
     what = "decompresses to over" if decompressed else "is"
+    shown, allowed = _size_text(size), _size_text(limit)
+    if shown == allowed:  # "1.0 MB, over the 1.0 MB limit" says nothing: the bytes do
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    if allowed.endswith(" bytes"):  # "the 100-byte limit"
+        allowed = allowed.removesuffix(" bytes") + "-byte"
     return Problem(
         file=name,
-        reason=(
-            f"file {what} {_megabytes(size)}, over the {_megabytes(limit)} limit"
-            " (raise it with --max-size)"
-        ),
+        reason=f"file {what} {shown}, over the {allowed} limit (raise it with --max-size)",
     )
 
 
@@ -258,5 +260,11 @@ def _os_reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
-def _megabytes(size: int) -> str:
+def _size_text(size: int) -> str:
+    """``size`` bytes in the largest unit that keeps a digit before the point: ``512 bytes``,
+    ``2.0 KB``, ``300.0 MB``."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
