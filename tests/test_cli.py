@@ -8,10 +8,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import WriteCorpus
 from corpus_text import ABSTRACT, Item, page
+from textual.app import App
 
 from tui import __version__
 from tui.cli import main
@@ -455,6 +457,40 @@ def test_paperview_alone_opens_the_reader_as_open_with_the_parsers_defaults(
     monkeypatch.setattr(open_command, "open_reader", reader)
     assert main([]) == 0 and main(["open"]) == 0
     assert opened[0] == opened[1] == ([], None, None)
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_the_reader_exits_1_and_names_an_input_it_could_not_read(
+    tmp_path: Path,
+    write_corpus: WriteCorpus,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    missing: bool,
+) -> None:
+    # As the other commands: the reader opens what it can; once closed, status 1 and why.
+    from library_support import settled
+    from textual.pilot import Pilot
+
+    from tui.app import PaperviewApp
+
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        monkeypatch.setattr(stream, "isatty", lambda: True)
+
+    async def quit_once_loaded(pilot: Pilot[object]) -> None:
+        await settled(cast("Pilot[None]", pilot))
+        await pilot.press("q")
+
+    def run_headless(app: PaperviewApp) -> None:
+        App.run(app, headless=True, size=(80, 24), auto_pilot=quit_once_loaded)
+
+    monkeypatch.setattr(PaperviewApp, "run", run_headless)
+    corpus = str(write_corpus("a.txt", page([Item("First paper", ABSTRACT)])))
+    gone = str(tmp_path / "gone.txt")
+    paths = [gone, corpus] if missing else [corpus]
+    code = main([*paths, "--data-dir", str(tmp_path / "library")])
+    err = capsys.readouterr().err
+    assert code == (1 if missing else 0)
+    assert (f"paperview: {gone}: error: " in err) is missing
 
 
 def test_a_mistyped_command_is_refused_not_opened_as_files(

@@ -30,6 +30,7 @@ from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from .. import display
+from ..data.controls import escaped
 from ..display import NO_SPANS, Spans
 from ..widgets.key_bar import KeyBar
 from ..widgets.paper_detail import PaperDetail
@@ -456,11 +457,16 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Close the library: the queued changes are made (within a few seconds), one last
-        try saves what the disk refused, and what is lost anyway is told on stderr."""
+        try saves what the disk refused, and what is lost anyway is told on stderr, with
+        the inputs that could not be read (``paperview`` then exits with status 1)."""
         self._generation += 1  # a running search stops
         lost = self.library.close()
         farewell = getattr(self.app, "farewell", None)
-        if lost and isinstance(farewell, list):
+        if not isinstance(farewell, list):
+            return
+        if self.corpus is not None:
+            farewell.extend(escaped(str(problem)) for problem in self.corpus.unreadable_inputs)
+        if lost:
             farewell.append(f"lost {count_changes(lost)} to the library that couldn't be saved")
 
     def may_quit(self) -> bool:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..common import EXIT_OK, EXIT_USAGE, add_corpus_arguments, error, given_read_options
+from ..common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_corpus_arguments,
+    error,
+    given_read_options,
+)
 
 if TYPE_CHECKING:  # ``paperview`` alone builds no parser (see run_with_defaults)
     import argparse
@@ -50,7 +57,9 @@ def run_with_defaults() -> int:
 
 
 def open_reader(paths: Sequence[Path], options: ReadOptions | None, data_dir: Path | None) -> int:
-    """Run the reader on ``paths`` (the bundled corpus when empty) until the user quits."""
+    """Run the reader on ``paths`` (the bundled corpus when empty) until the user quits.
+    Status 1 when an input could not be read or library changes were lost (told on stderr
+    once the reader has closed), as the other commands."""
     # Textual reads keys from stdin and draws on stderr: both must be the terminal.
     if not (sys.stdin.isatty() and sys.stdout.isatty() and sys.stderr.isatty()):
         error("the reader needs a terminal; use 'paperview list' or 'paperview show' in scripts")
@@ -59,6 +68,6 @@ def open_reader(paths: Sequence[Path], options: ReadOptions | None, data_dir: Pa
 
     app = PaperviewApp(paths, options, data_dir)
     app.run()
-    for line in app.farewell:  # library changes lost on the way out
+    for line in app.farewell:  # unreadable inputs, library changes lost on the way out
         error(line)
-    return app.return_code or EXIT_OK
+    return app.return_code or (EXIT_FAILURE if app.farewell else EXIT_OK)
