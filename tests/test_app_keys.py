@@ -157,10 +157,15 @@ async def test_the_key_bar_follows_the_focus_and_a_click_presses_a_key(tmp_path:
         screen = await list_focused(pilot)
         assert "⏎ Read" in key_bar_line(app)
         assert key_bar_line(app).rstrip().endswith("^p Commands")
+        assert "/ Search" in key_bar_line(app)
         await pilot.press("slash")
         await pilot.pause()
         assert "esc Back" in key_bar_line(app)
         assert "⏎ Read" not in key_bar_line(app)
+        assert "/ Search" not in key_bar_line(app)  # here / is typed into the query
+        await pilot.press("a", "slash")
+        await pilot.pause()
+        assert screen.query_one(SearchBar).value == "a/"
         await pilot.hover(KeyBar, offset=key_offset(app, "esc Back"))
         assert app.screen.query_one(KeyBar).tooltip
         await pilot.click(KeyBar, offset=key_offset(app, "esc Back"))

@@ -861,6 +861,11 @@ class MainScreen(Screen[None]):
         """Put the cursor in the search bar."""
         self.query_one(SearchBar).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The search key is not offered while the cursor is in the search bar (there
+        ``/`` is typed into the query, and the footer said it searched)."""
+        return action != "focus_search" or not isinstance(self.focused, SearchBar)
+
     def action_focus_results(self) -> None:
         """Go to the results list (at once, not after the keys already typed: they go to
         the list too, see :mod:`..widgets.keys_in_order`)."""
