@@ -448,6 +448,10 @@ async def test_no_results_say_what_to_do(corpus: Path) -> None:
         text = screen_text(pilot)
         assert "No papers match “xylophonequartz”." in text
         assert "0 of 4 papers" in text
+        assert "twice to clear the search" in text
+        await pilot.press("escape", "escape")  # as it says, from the search bar
+        await settle(pilot)
+        assert screen.query_one(SearchBar).value == "" and "4 of 4 papers" in screen_text(pilot)
 
 
 async def test_stale_search_results_are_dropped(corpus: Path) -> None:

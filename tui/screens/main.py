@@ -872,7 +872,8 @@ class MainScreen(Screen[None]):
         self.set_focus(self.paper_list)
 
     def action_back(self) -> None:
-        """Back out: leave the search bar or the detail pane; in the list, clear the search."""
+        """Back out: leave the search bar or the detail pane; in the list, clear the search
+        (so escape twice clears it from anywhere, as the empty list says)."""
         search = self.query_one(SearchBar)
         if self.focused is self.paper_list and search.value:
             search.value = ""
@@ -1322,7 +1323,7 @@ class MainScreen(Screen[None]):
         result = self.result
         if result is not None and result.error:
             return display.list_placeholder(
-                [f"This search cannot be run: {result.error}", "Press escape to clear it."]
+                [f"This search cannot be run: {result.error}", "Press escape twice to clear it."]
             )
         query = self.search_text.strip()
         if query == BOOKMARKED:
@@ -1340,7 +1341,7 @@ class MainScreen(Screen[None]):
         return display.list_placeholder(
             [
                 f"No papers match “{query}”.",
-                "Try fewer or shorter words, or press escape to clear the search.",
+                "Try fewer or shorter words, or press escape twice to clear the search.",
             ]
         )
 
