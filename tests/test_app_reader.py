@@ -486,6 +486,23 @@ async def test_narrow_terminals_stack_the_panes_and_resizing_restores_them(
         assert paper_list.region.height >= 3 and detail.region.height >= 3
 
 
+async def test_a_long_status_line_ends_in_an_ellipsis_apart_from_the_problems(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # It wrapped, so a second line was cut away mid-phrase ("... (did") and the problems
+    # count ran into it.
+    app = PaperviewApp([corpus, tmp_path / "gone.txt"], data_dir=tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"autor:x")
+        await settle(pilot)
+        status = next(line for line in screen_text(pilot).split("\n") if "of 4 papers" in line)
+        words, _, problems = status.partition("⚠")
+        assert words.rstrip().endswith("…") and problems.strip() == "1 problem (!)"
+        text, count = app.screen.query_one("#status-text"), app.screen.query_one("#status-problems")
+        assert count.region.x >= text.region.right + 2  # a gap between the two
+
+
 async def test_the_whole_reader_works_at_80x24(corpus: Path) -> None:
     app = make_app(corpus)
     async with app.run_test(size=(80, 24)) as pilot:
