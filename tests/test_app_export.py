@@ -280,6 +280,12 @@ async def test_errors_are_one_line_in_the_dialog_and_nothing_is_written(
         assert status(dialog) == "No papers to export (bookmarks)."
         assert not (tmp_path / "out.md").exists()
         assert app.focused is dialog.query_one("#export-path")
+        (tmp_path / "out.md").write_text("kept", encoding="utf-8")
+        await pilot.press("ctrl+s")  # no question about a file it would not write
+        await finish(pilot)
+        assert status(dialog) == "No papers to export (bookmarks)."
+        assert not dialog.query_one("#export-confirm").display
+        (tmp_path / "out.md").unlink()
         await choose(pilot, dialog, "All papers")
         missing = tmp_path / "no-such-dir" / "out.md"
         await set_path(pilot, dialog, missing)
@@ -455,6 +461,9 @@ async def test_replace_only_overwrites_the_file_the_user_was_asked_about(
         assert str(dialog.query_one("#export-confirm-text", Static).visual).startswith(
             f"{inner} already exists"
         )
+        # A click at once was lost in about one run of three (at the commit before this
+        # stop's, too; cause not found): the question settles first.
+        await pilot.pause(0.3)
         await pilot.click("#export-replace")
         await finish(pilot)
         assert json.loads(inner.read_text(encoding="utf-8"))["count"] == 2

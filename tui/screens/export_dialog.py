@@ -118,7 +118,10 @@ class ExportDialog(ModalScreen[None]):
     CSS_PATH = styles_dir() / "export.tcss"
     """Read when the dialog is first pushed, not at start-up."""
 
-    AUTO_FOCUS = "#export-what"
+    AUTO_FOCUS = ""
+    """No auto focus: :meth:`on_mount` focuses the choices without scrolling. (Textual's
+    scrolls the focused widget to the middle of a dialog too small to show whole, so it
+    would open scrolled down, its title hidden.)"""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -217,25 +220,30 @@ class ExportDialog(ModalScreen[None]):
             )
             yield Label(Content("File"), classes="export-label")
             yield TextBox(id="export-path", select_on_focus=False, compact=True)
-            with Vertical(id="export-confirm"):
-                yield Static(Content(""), id="export-confirm-text")
-                with Horizontal(id="export-confirm-buttons"):
-                    yield Button(
-                        Content("Replace it"), id="export-replace", variant="warning", compact=True
-                    )
-                    yield Button(Content("Keep the old file"), id="export-keep", compact=True)
-            yield ProgressBar(id="export-progress", show_eta=False)
-            yield Static(Content(""), id="export-status")
-            with Horizontal(id="export-buttons"):
-                yield Button(Content("Save"), id="export-save", variant="primary", compact=True)
-                yield Button(Content("Copy to clipboard"), id="export-copy", compact=True)
-                yield Button(Content("Cancel"), id="export-cancel", compact=True)
-            yield Static(Content(HINT), id="export-hint")
+            with Vertical(id="export-footer"):  # docked: in view when the rest scrolls
+                with Vertical(id="export-confirm"):
+                    yield Static(Content(""), id="export-confirm-text")
+                    with Horizontal(id="export-confirm-buttons"):
+                        yield Button(
+                            Content("Replace it"),
+                            id="export-replace",
+                            variant="warning",
+                            compact=True,
+                        )
+                        yield Button(Content("Keep the old file"), id="export-keep", compact=True)
+                yield ProgressBar(id="export-progress", show_eta=False)
+                yield Static(Content(""), id="export-status")
+                with Horizontal(id="export-buttons"):
+                    yield Button(Content("Save"), id="export-save", variant="primary", compact=True)
+                    yield Button(Content("Copy to clipboard"), id="export-copy", compact=True)
+                    yield Button(Content("Cancel"), id="export-cancel", compact=True)
+                yield Static(Content(HINT), id="export-hint")
 
     def on_mount(self) -> None:
         """Choose the results when a search is on or nothing is bookmarked, else the
         bookmarks; fill in the file."""
         what = self.query_one("#export-what", OptionList)
+        what.focus(scroll_visible=False)
         start = RESULTS if self._query.strip() or not self._bookmarked else BOOKMARKS
         what.highlighted = what.get_option_index(start)
         self._update_path()
@@ -429,10 +437,10 @@ class ExportDialog(ModalScreen[None]):
                 target = target / self._default_name(job.what, job.format)
                 job = ExportJob(job.what, job.format, job.abstracts, target, job.replace)
             overwrite = target is not None and target == job.replace
+            document = self._document(job, lambda: worker.is_cancelled)
+            check_papers(document)  # before asking to replace a file it would not write
             if target is not None:
                 check_path(target, overwrite=overwrite)  # FileExistsError: ask
-            document = self._document(job, lambda: worker.is_cancelled)
-            check_papers(document)
             self.post_message(self.Progressed(0, len(document.records)))
             data = render_bytes(
                 document,

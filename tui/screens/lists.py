@@ -69,6 +69,11 @@ class ListsScreen(ModalScreen[ListAction | None]):
     CSS_PATH = styles_dir() / "library.tcss"
     """Read when the screen is first pushed, not at start-up."""
 
+    AUTO_FOCUS = ""
+    """No auto focus: :meth:`on_mount` focuses the name box (or the lists) without
+    scrolling. (Textual's scrolls the focused widget to the middle of a dialog too small to
+    show whole, so it would open scrolled down, its title hidden.)"""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="lists.close", tooltip="Close (or stop renaming)"),
         Binding(
@@ -157,9 +162,9 @@ class ListsScreen(ModalScreen[ListAction | None]):
         """Start in the name box (in the lists when only picking one to view)."""
         self.query_one("#lists-error").display = False
         if self.managing:
-            self.query_one(Input).focus()
+            self.query_one(Input).focus(scroll_visible=False)
         else:
-            self.query_one(OptionList).focus()
+            self.query_one(OptionList).focus(scroll_visible=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only viewing makes sense when the dialog is not about a paper."""

@@ -25,6 +25,11 @@ class NoteScreen(ModalScreen[str | None]):
     CSS_PATH = styles_dir() / "library.tcss"
     """Read when the screen is first pushed, not at start-up."""
 
+    AUTO_FOCUS = ""
+    """No auto focus: :meth:`on_mount` focuses the text without scrolling. (Textual's
+    scrolls the focused widget to the middle of a dialog too small to show whole, so it
+    would open scrolled down, its title hidden.)"""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note"),
         Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
@@ -57,7 +62,7 @@ class NoteScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         """Start typing at the end of the note."""
         text = self.query_one(TextArea)
-        text.focus()
+        text.focus(scroll_visible=False)
         text.move_cursor(text.document.end)
 
     @on(Button.Pressed, "#note-save")

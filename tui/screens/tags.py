@@ -46,6 +46,11 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     CSS_PATH = styles_dir() / "library.tcss"
     """Read when the screen is first pushed, not at start-up."""
 
+    AUTO_FOCUS = ""
+    """No auto focus: :meth:`on_mount` focuses the tags box without scrolling. (Textual's
+    scrolls the focused widget to the middle of a dialog too small to show whole, so it
+    would open scrolled down, its title hidden.)"""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="tags.save", tooltip="Save the tags (enter too)"),
         Binding("escape", "cancel", "Cancel", id="tags.cancel", tooltip="Close without saving"),
@@ -91,7 +96,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
 
     def on_mount(self) -> None:
         """Start typing after the tags already there."""
-        self.query_one(Input).focus()
+        self.query_one(Input).focus(scroll_visible=False)
         self.query_one("#tags-error").display = False
 
     @on(Input.Submitted)
