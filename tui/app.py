@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.message import Message
 from textual.screen import Screen
 
 from . import display
@@ -43,6 +44,14 @@ is first pushed, so start-up does not parse the dialogs' rules."""
 def style_sheets() -> list[str | PurePath]:
     """The reader's style sheets (:data:`READER_SHEETS` in ``styles/``), in that order."""
     return [styles_dir() / name for name in READER_SHEETS]
+
+
+class KeymapChecked(Message):
+    """What is wrong with the settings' keys (a line each), found off the UI thread."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems
 
 
 class PaperviewApp(App[None]):
@@ -105,12 +114,14 @@ class PaperviewApp(App[None]):
         self.farewell: list[str] = []
         """What to tell the user on stderr once the reader has closed (changes lost)."""
         self._settings_problem: str | None = None
+        self._settings_keys: dict[str, str] = {}
         self._settings_ready = False
         self._apply_settings()
 
     def _apply_settings(self) -> None:
         """Remap keys and set the theme as the settings file says (read only when there is
-        one: reading JSON costs start-up some 10 ms); a problem is told once the reader shows."""
+        one: reading JSON costs start-up some 10 ms); a problem is told once the reader shows,
+        and the keys are checked then (:meth:`_check_keys`)."""
         from .data.locations import SETTINGS_FILENAME
         from .data.locations import data_dir as locate_data_dir
 
@@ -127,6 +138,7 @@ class PaperviewApp(App[None]):
             return
         if settings.keys:
             self.set_keymap(settings.keys)
+            self._settings_keys = settings.keys
         if settings.theme is not None:
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
@@ -160,8 +172,28 @@ class PaperviewApp(App[None]):
     def _settings_told(self) -> None:
         self._settings_ready = True
         if self._settings_problem is not None:
-            message = display.notice(self._settings_problem)
-            self.notify(message, severity="warning", markup=False, timeout=10)
+            self._tell_settings_problem(self._settings_problem)
+        if self._settings_keys:
+            self._check_keys(self._settings_keys)
+
+    def _tell_settings_problem(self, problem: str) -> None:
+        message = display.notice(problem)
+        self.notify(message, severity="warning", markup=False, timeout=10)
+
+    @work(thread=True, group="settings", exit_on_error=False)
+    def _check_keys(self, keymap: dict[str, str]) -> None:
+        """Find the settings' binding ids that no binding has, and the keys they give a
+        binding that another binding already has. That needs every screen's bindings, so
+        every dialog's module (and the data layer they import): off the UI thread, after
+        the first frame, and only when the settings remap keys."""
+        from .screens.help import keymap_problems
+
+        self.post_message(KeymapChecked(keymap_problems(self, keymap)))
+
+    @on(KeymapChecked)
+    def _keys_checked(self, message: KeymapChecked) -> None:
+        for problem in message.problems:
+            self._tell_settings_problem(f"{self.settings_path}: {problem}")
 
     @on(events.Ready)
     @on(events.Unmount)

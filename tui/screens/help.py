@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..resources import styles_dir
@@ -104,6 +104,159 @@ def key_sections(app: App[Any], keymap: Mapping[str, str] | None = None) -> list
     return sections
 
 
+Place = tuple[str, tuple[type[DOMNode], ...]]
+"""Where keys are pressed: the part of the interface (its section title) and the classes
+whose bindings a key goes through there, the focused widget's first, the app's last."""
+
+Owned = tuple[type[DOMNode], Binding]
+"""A binding and the class whose bindings it is among."""
+
+Lost = tuple[str, str, str]
+"""A key, the binding meant to have it and the binding that runs instead (by name)."""
+
+
+def keymap_problems(app: App[Any], keymap: Mapping[str, str]) -> list[str]:
+    """What is wrong with ``keymap`` (binding id -> keys, as in the settings), a line each:
+    the ids no binding has, and each key it gives a binding that another binding in reach
+    already has, with the binding the key runs now (as Textual decides: see
+    :func:`_key_losses`). Imports every dialog: call it after start, off the UI thread."""
+    owners = binding_owners(type(app))
+    known = {
+        binding.id
+        for _, owner in owners
+        for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", []))
+    }
+    problems = []
+    unknown = [binding_id for binding_id in keymap if binding_id not in known]
+    if unknown:
+        ids = ", ".join(f'"{binding_id}"' for binding_id in unknown)
+        problems.append(f"no binding has the id{'s' if len(unknown) > 1 else ''} {ids}; ignored")
+    normal = app._normalize_keymap(dict(keymap))
+    places = _places(owners)
+    default, _ = _key_losses(places, {})
+    lost, reach = _key_losses(places, normal)
+    for (key, loser, winner), where in lost.items():
+        new = [title for title in where if title not in default.get((key, loser, winner), [])]
+        if not new:
+            continue
+        shown = app.get_key_display(Binding(key, ""))
+        both = f"\"{shown}\" is both {loser}'s and {winner}'s key"
+        if where == reach[key, loser]:
+            told = f"{shown} now runs {winner}, not {loser}"
+        else:
+            part = _listed([title[:1].lower() + title[1:] for title in new])
+            told = f"in the {part}, {shown} runs {winner}"
+        problems.append(f"{both}; {told}")
+    return problems
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _places(owners: tuple[tuple[str, type[DOMNode]], ...]) -> list[Place]:
+    """Where keys are pressed: in each dialog (a modal screen), and in each full screen with
+    nothing or one of the widgets focused (the widgets that have bindings are on the full
+    screen: the reader's panes)."""
+    app_class = owners[0][1]
+    screens = [(title, owner) for title, owner in owners if issubclass(owner, Screen)]
+    widgets = [
+        (title, owner)
+        for title, owner in owners
+        if owner is not app_class and not issubclass(owner, Screen)
+    ]
+    places: list[Place] = []
+    for title, screen in screens:
+        places.append((title, (screen, app_class)))
+        if not issubclass(screen, ModalScreen):
+            places += [(name, (widget, screen, app_class)) for name, widget in widgets]
+    return places
+
+
+def _applied(owner: type[DOMNode], keymap: Mapping[str, str]) -> BindingsMap:
+    """``owner``'s bindings (its own and those it inherits) with ``keymap`` applied by
+    Textual."""
+    merged = owner._merged_bindings
+    bindings = BindingsMap() if merged is None else merged.copy()
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings
+
+
+def _meant(owner: type[DOMNode], keymap: Mapping[str, str]) -> list[tuple[str, Binding]]:
+    """The keys ``owner``'s bindings are meant to have: the keymap's for those it names."""
+    meant: list[tuple[str, Binding]] = []
+    remapped = set()
+    for key, binding in _applied(owner, {}):
+        keys = keymap.get(binding.id) if binding.id else None
+        if not keys:
+            meant.append((key, binding))
+        elif binding.id not in remapped:
+            remapped.add(binding.id)
+            meant += [(new_key, binding) for new_key in keys.split(",")]
+    return meant
+
+
+def _in_reach(owner: type[DOMNode], binding: Binding, chain: tuple[type[DOMNode], ...]) -> bool:
+    """Whether a binding of ``owner`` can run where keys go through ``chain``: a priority
+    binding anywhere on it, another only up to the first modal screen (the app's bindings
+    do not run in a dialog)."""
+    if owner not in chain:
+        return False
+    modal = next((i for i, node in enumerate(chain) if issubclass(node, ModalScreen)), None)
+    return binding.priority or modal is None or chain.index(owner) <= modal
+
+
+def _runs(
+    key: str, chain: tuple[type[DOMNode], ...], applied: Mapping[type[DOMNode], BindingsMap]
+) -> Owned | None:
+    """The binding ``key`` runs where keys go through ``chain``, found as Textual's
+    ``App._check_bindings`` finds it: a priority binding from the app down, else another
+    from the focused widget up (up to the first modal screen)."""
+    for owner in reversed(chain):
+        for binding in applied[owner].key_to_bindings.get(key, ()):
+            if binding.priority:
+                return owner, binding
+    for owner in chain:
+        for binding in applied[owner].key_to_bindings.get(key, ()):
+            if _in_reach(owner, binding, chain):
+                return owner, binding
+    return None
+
+
+def _key_losses(
+    places: list[Place], keymap: Mapping[str, str]
+) -> tuple[dict[Lost, list[str]], dict[tuple[str, str], list[str]]]:
+    """Under ``keymap``: for each key a binding is meant to have but another binding gets,
+    the places (titles) where that happens; for each key a binding is meant to have, the
+    places where the binding can run. Within one
+    class's bindings Textual gives a key to the remapped binding (``BindingsMap.apply_keymap``
+    drops the other one's), across classes to the binding :func:`_runs` finds."""
+    applied = {owner: _applied(owner, keymap) for _, chain in places for owner in chain}
+    lost: dict[Lost, list[str]] = {}
+    reach: dict[tuple[str, str], list[str]] = {}
+    for title, chain in places:
+        for owner in chain:
+            for key, binding in _meant(owner, keymap):
+                if not _in_reach(owner, binding, chain):
+                    continue
+                name = _name(binding)
+                reach.setdefault((key, name), []).append(title)
+                winner = _runs(key, chain, applied)
+                if winner is None:
+                    continue
+                won = _name(winner[1])
+                if winner[0] is not owner or won != name:
+                    lost.setdefault((key, name, won), []).append(title)
+    return lost, reach
+
+
+def _name(binding: Binding) -> str:
+    """The binding's id; one of Textual's own (no id) is named by its action."""
+    return binding.id or f"Textual's {binding.action}"
+
+
 def keys_markdown(app: App[Any]) -> str:
     """``docs/keys.md``: the default keys as Markdown tables."""
     out = [
@@ -121,7 +274,8 @@ def keys_markdown(app: App[Any]) -> str:
         "```",
         "",
         "A settings file that cannot be read is reported when the reader starts, and left as",
-        "it is.",
+        "it is. So are ids in it that no binding has (they are ignored), and a key it gives a",
+        "binding that another binding already has: the notice says which of them the key runs.",
         "",
     ]
     for section in key_sections(app):
