@@ -114,7 +114,6 @@ class PaperviewApp(App[None]):
         self.farewell: list[str] = []
         """What to tell the user on stderr once the reader has closed (changes lost)."""
         self._settings_problem: str | None = None
-        self._settings_keys: dict[str, str] = {}
         self._settings_ready = False
         self._apply_settings()
 
@@ -138,7 +137,6 @@ class PaperviewApp(App[None]):
             return
         if settings.keys:
             self.set_keymap(settings.keys)
-            self._settings_keys = settings.keys
         if settings.theme is not None:
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
@@ -173,8 +171,8 @@ class PaperviewApp(App[None]):
         self._settings_ready = True
         if self._settings_problem is not None:
             self._tell_settings_problem(self._settings_problem)
-        if self._settings_keys:
-            self._check_keys(self._settings_keys)
+        if self.keymap_overrides:  # the settings' keys (the only keymap set before Ready)
+            self._check_keys(dict(self.keymap_overrides))
 
     def _tell_settings_problem(self, problem: str) -> None:
         message = display.notice(problem)

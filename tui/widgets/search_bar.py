@@ -82,6 +82,7 @@ match. Press **enter** or **down** to go to the results, **escape** to leave the
             id=id,
             select_on_focus=False,
         )
+        self._named_for: dict[str, str] | None = None  # the keymap the placeholder names
 
     def on_mount(self) -> None:
         """Name the keys in the placeholder, and again whenever the bindings change (a keymap
@@ -90,6 +91,11 @@ match. Press **enter** or **down** to go to the results, **escape** to leave the
         self._name_keys(self.screen)
 
     def _name_keys(self, _screen: Screen[object]) -> None:
+        # The bindings are updated at every focus move; the keys named change with the keymap.
+        keymap = dict(self.app._keymap)
+        if keymap == self._named_for:
+            return
+        self._named_for = keymap
         self.placeholder = search_hint(
             bound_keys(self, SEARCH_BINDING), bound_keys(self, LEAVE_BINDING)
         )
